@@ -1,0 +1,18 @@
+//! The pure core of commerce-sync: the words of the trade as plain data and functions.
+//!
+//! No I/O, no async, no database types live here, so everything in this crate is tested
+//! exhaustively and fast. Companies, connections and the integration catalogue are the
+//! tenancy model every other crate speaks; commerce records, the configuration document,
+//! accounting documents and the mapping engine follow.
+
+pub mod company;
+pub mod connection;
+pub mod ids;
+pub mod integration;
+pub mod paging;
+
+pub use company::{Company, CompanyName, CompanyTags, NewCompany};
+pub use connection::{Connection, ConnectionStatus};
+pub use ids::{ClientId, CompanyId, ConnectionId};
+pub use integration::{Integration, PlatformKey, SourceType};
+pub use paging::{Page, PageRequest};
