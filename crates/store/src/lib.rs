@@ -1,1 +1,90 @@
-//! Persistence.
+//! Persistence for commerce-sync, behind one trait per concern.
+//!
+//! Two implementations share every trait and one test suite: SQLite (the default: a file,
+//! WAL, a single writer connection, every write in `BEGIN IMMEDIATE`) and PostgreSQL (the
+//! scale-out path for several API and worker processes). Each has its own migrations,
+//! embedded in the binary and applied by [`open`] and `commerce-sync migrate`.
+//! Queries use sqlx's runtime API, not its macros, so no database is needed to build.
+
+mod clients;
+mod companies;
+mod connections;
+mod error;
+pub mod postgres;
+mod rows;
+pub mod sqlite;
+pub mod testing;
+mod time;
+
+pub use clients::{Client, ClientStore};
+pub use companies::{CompanyStore, CompanyUpdate};
+pub use connections::{ConnectionStore, ConnectionUpdate};
+pub use error::StoreError;
+pub use time::now;
+
+use std::sync::Arc;
+
+/// Everything the service persists. Each concern is its own trait so a reader finds the
+/// queries for companies in one place; `Store` is what the rest of the service holds.
+pub trait Store: ClientStore + CompanyStore + ConnectionStore + Send + Sync + 'static {
+    /// Which database this is, for logs and `/healthz`.
+    fn backend(&self) -> Backend;
+}
+
+/// The database behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Opens the database named by `url` (`sqlite://path` or `postgres://…`), creating a SQLite
+/// file (and its folder) when missing, and applies pending migrations.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PostgresStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(redact(url)))
+    }
+}
+
+/// A database URL fit for logs: the password, if any, replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            super::redact("sqlite://./data/x.db"),
+            "sqlite://./data/x.db"
+        );
+    }
+}

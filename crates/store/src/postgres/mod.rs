@@ -1,0 +1,39 @@
+//! The PostgreSQL store: the scale-out path, shared by any number of API and worker processes.
+
+mod clients;
+mod companies;
+mod connections;
+
+use crate::{Backend, Store, StoreError};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Connections per process; several processes share one server, so keep it modest.
+const POOL_SIZE: u32 = 10;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database named by `url` and applies pending migrations. Migrations
+    /// take PostgreSQL's advisory lock, so processes starting together migrate once.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_SIZE)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+impl Store for PostgresStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+}
