@@ -9,6 +9,7 @@ pub mod company;
 pub mod connection;
 pub mod ids;
 pub mod integration;
+pub mod money;
 pub mod paging;
 
 pub use company::{Company, CompanyName, CompanyTags, NewCompany};
