@@ -5,6 +5,7 @@
 //! tenancy model every other crate speaks; commerce records, the configuration document,
 //! accounting documents and the mapping engine follow.
 
+pub mod commerce;
 pub mod company;
 pub mod connection;
 pub mod ids;
