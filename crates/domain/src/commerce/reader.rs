@@ -71,6 +71,11 @@ impl RecordReader {
         self.errors.borrow().is_empty()
     }
 
+    /// How many errors were found so far.
+    pub fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     /// The errors found.
     pub fn into_errors(self) -> Vec<RecordError> {
         self.errors.into_inner()

@@ -234,7 +234,11 @@ fn parse_at<T: CommerceRecord>(
         return Err(r.into_errors());
     };
     let obj = Obj { map, pointer };
-    let raw_id = map.get("id").and_then(Value::as_str).map(str::to_owned);
+    let raw_id = map
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.trim().is_empty())
+        .map(str::to_owned);
     let r = RecordReader::new(index, raw_id);
     let only_id = map.iter().all(|(k, v)| k == "id" || v.is_null());
     if only_id {

@@ -145,8 +145,10 @@ pub(crate) fn read_all<'a, T>(
     key: &str,
     mut read: impl FnMut(&Obj<'a>) -> Option<T>,
 ) -> Option<Vec<T>> {
+    let before = r.error_count();
     let items = r.objects(obj, key);
-    let mut ok = true;
+    // A non-array or a non-object item leaves the list incomplete: do not build on it.
+    let mut ok = r.error_count() == before;
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
         match read(item) {
