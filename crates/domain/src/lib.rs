@@ -17,4 +17,5 @@ pub use company::{Company, CompanyName, CompanyTags, NewCompany};
 pub use connection::{Connection, ConnectionStatus};
 pub use ids::{ClientId, CompanyId, ConnectionId};
 pub use integration::{Integration, PlatformKey, SourceType};
+pub use money::{Currency, MoneyError, Rounding};
 pub use paging::{Page, PageRequest};

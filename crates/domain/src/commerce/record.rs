@@ -104,6 +104,25 @@ impl DatasetKind {
     pub fn data_type(self) -> String {
         format!("commerce-{}", self.json_key())
     }
+
+    /// Every dataset kind.
+    pub const ALL: [DatasetKind; 9] = [
+        DatasetKind::Orders,
+        DatasetKind::Payments,
+        DatasetKind::Transactions,
+        DatasetKind::Locations,
+        DatasetKind::Products,
+        DatasetKind::ProductCategories,
+        DatasetKind::Customers,
+        DatasetKind::PaymentMethods,
+        DatasetKind::TaxComponents,
+    ];
+
+    /// The kind named by a push path's data type (`commerce-paymentMethods`), exact case.
+    pub fn from_data_type(data_type: &str) -> Option<Self> {
+        let key = data_type.strip_prefix("commerce-")?;
+        Self::ALL.into_iter().find(|k| k.json_key() == key)
+    }
 }
 
 /// A commerce record type: readable from JSON, serializable to canonical JSON.
@@ -137,6 +156,14 @@ pub struct Parsed<T> {
 }
 
 impl<T: CommerceRecord> Parsed<T> {
+    /// The record, unless this is a delete.
+    pub fn record(&self) -> Option<&T> {
+        match &self.change {
+            CommerceChange::Upsert(r) => Some(r),
+            CommerceChange::Delete(_) => None,
+        }
+    }
+
     pub fn id(&self) -> &str {
         match &self.change {
             CommerceChange::Upsert(r) => r.id(),

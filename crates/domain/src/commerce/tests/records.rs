@@ -325,6 +325,13 @@ fn a_stored_canonical_record_parses_on_its_own() {
     let (_, canonical) = accepted(orders(vec![full_order()]));
     let parsed = parse_record::<Order>(&canonical, "").unwrap();
     assert_eq!(parsed.id(), "order-1");
+    assert_eq!(parsed.record().unwrap().order_line_items.len(), 2);
+    assert!(
+        parse_record::<Order>(&json!({ "id": "gone" }), "")
+            .unwrap()
+            .record()
+            .is_none()
+    );
     let errors =
         parse_record::<Order>(&json!({ "id": "x", "currency": 1 }), "/stored").unwrap_err();
     assert_eq!(errors[0].pointer, "/stored/currency");
