@@ -5,14 +5,17 @@
 //! tenancy model every other crate speaks; commerce records, the configuration document,
 //! accounting documents and the mapping engine follow.
 
+pub mod commerce;
 pub mod company;
 pub mod connection;
 pub mod ids;
 pub mod integration;
+pub mod money;
 pub mod paging;
 
 pub use company::{Company, CompanyName, CompanyTags, NewCompany};
 pub use connection::{Connection, ConnectionStatus};
 pub use ids::{ClientId, CompanyId, ConnectionId};
 pub use integration::{Integration, PlatformKey, SourceType};
+pub use money::{Currency, MoneyError, Rounding};
 pub use paging::{Page, PageRequest};

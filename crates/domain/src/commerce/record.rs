@@ -1,0 +1,306 @@
+//! What every pushed record shares: its change kind, its errors, its canonical JSON, and
+//! the dataset-level parse that keeps good records and rejects bad ones whole.
+
+use super::reader::{Obj, RecordReader};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt;
+
+/// The rule a bad field broke; `as_str` is stable and suits an API's `validatorName`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    Required,
+    WrongType,
+    InvalidDate,
+    InvalidAmount,
+    InvalidEnum,
+    UnknownCurrency,
+    TooManyDecimals,
+    OutOfRange,
+    SignConvention,
+    TotalsMismatch,
+    DuplicateId,
+}
+
+impl ErrorKind {
+    /// A stable name for the rule.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Required => "Required",
+            ErrorKind::WrongType => "WrongType",
+            ErrorKind::InvalidDate => "InvalidDate",
+            ErrorKind::InvalidAmount => "InvalidAmount",
+            ErrorKind::InvalidEnum => "InvalidEnum",
+            ErrorKind::UnknownCurrency => "UnknownCurrency",
+            ErrorKind::TooManyDecimals => "TooManyDecimals",
+            ErrorKind::OutOfRange => "OutOfRange",
+            ErrorKind::SignConvention => "SignConvention",
+            ErrorKind::TotalsMismatch => "TotalsMismatch",
+            ErrorKind::DuplicateId => "DuplicateId",
+        }
+    }
+}
+
+/// One bad field of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// Position of the record in the dataset's array.
+    pub index: usize,
+    /// The record's id, when it could be read.
+    pub id: Option<String>,
+    /// JSON pointer relative to the dataset body, e.g. `/orders/3/orderLineItems/0/totalAmount`.
+    pub pointer: String,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+/// What a pushed record asks for: a body with only `id` (other members absent or `null`)
+/// deletes, anything else creates or replaces.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommerceChange<T> {
+    Upsert(T),
+    Delete(String),
+}
+
+/// The dataset a record belongs to, with its names on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatasetKind {
+    Orders,
+    Payments,
+    Transactions,
+    Locations,
+    Products,
+    ProductCategories,
+    Customers,
+    PaymentMethods,
+    TaxComponents,
+}
+
+impl DatasetKind {
+    /// The key of the records' array in a dataset body (`orders`, `productCategories`).
+    pub fn json_key(self) -> &'static str {
+        match self {
+            DatasetKind::Orders => "orders",
+            DatasetKind::Payments => "payments",
+            DatasetKind::Transactions => "transactions",
+            DatasetKind::Locations => "locations",
+            DatasetKind::Products => "products",
+            DatasetKind::ProductCategories => "productCategories",
+            DatasetKind::Customers => "customers",
+            DatasetKind::PaymentMethods => "paymentMethods",
+            DatasetKind::TaxComponents => "taxComponents",
+        }
+    }
+
+    /// The Codat data type (`commerce-orders`), as in the push paths.
+    pub fn data_type(self) -> String {
+        format!("commerce-{}", self.json_key())
+    }
+
+    /// Every dataset kind.
+    pub const ALL: [DatasetKind; 9] = [
+        DatasetKind::Orders,
+        DatasetKind::Payments,
+        DatasetKind::Transactions,
+        DatasetKind::Locations,
+        DatasetKind::Products,
+        DatasetKind::ProductCategories,
+        DatasetKind::Customers,
+        DatasetKind::PaymentMethods,
+        DatasetKind::TaxComponents,
+    ];
+
+    /// The kind named by a push path's data type (`commerce-paymentMethods`), exact case.
+    pub fn from_data_type(data_type: &str) -> Option<Self> {
+        let key = data_type.strip_prefix("commerce-")?;
+        Self::ALL.into_iter().find(|k| k.json_key() == key)
+    }
+}
+
+/// A commerce record type: readable from JSON, serializable to canonical JSON.
+pub trait CommerceRecord: Serialize + Sized {
+    const KIND: DatasetKind;
+    fn id(&self) -> &str;
+    /// When the sale or event happened; selects the sync period.
+    fn created_date(&self) -> Option<Timestamp>;
+    /// Last change in the source system; with `id`, the idempotency key.
+    fn source_modified_date(&self) -> Option<Timestamp>;
+    /// Reads the record, reporting every bad field to `r`; `None` when something required
+    /// is missing or bad (the errors say what).
+    fn read(r: &RecordReader, obj: &Obj) -> Option<Self>;
+}
+
+/// `id` + `sourceModifiedDate`: the same key again is a no-op, a new date a modification.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey {
+    pub id: String,
+    pub source_modified_date: Option<Timestamp>,
+}
+
+/// A record accepted from a dataset, with its canonical JSON for storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<T> {
+    /// Position in the dataset's array.
+    pub index: usize,
+    pub change: CommerceChange<T>,
+    /// The record as we store and echo it: canonical enum spellings, UTC dates, exact amounts.
+    pub canonical: Value,
+}
+
+impl<T: CommerceRecord> Parsed<T> {
+    /// The record, unless this is a delete.
+    pub fn record(&self) -> Option<&T> {
+        match &self.change {
+            CommerceChange::Upsert(r) => Some(r),
+            CommerceChange::Delete(_) => None,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match &self.change {
+            CommerceChange::Upsert(r) => r.id(),
+            CommerceChange::Delete(id) => id,
+        }
+    }
+
+    /// `None` for deletes and for records whose model has no creation date.
+    pub fn created_date(&self) -> Option<Timestamp> {
+        match &self.change {
+            CommerceChange::Upsert(r) => r.created_date(),
+            CommerceChange::Delete(_) => None,
+        }
+    }
+
+    pub fn source_modified_date(&self) -> Option<Timestamp> {
+        match &self.change {
+            CommerceChange::Upsert(r) => r.source_modified_date(),
+            CommerceChange::Delete(_) => None,
+        }
+    }
+
+    pub fn idempotency_key(&self) -> IdempotencyKey {
+        IdempotencyKey {
+            id: self.id().to_owned(),
+            source_modified_date: self.source_modified_date(),
+        }
+    }
+}
+
+/// Parses one record (e.g. a stored canonical body) on its own; pointers start at `pointer`.
+pub fn parse_record<T: CommerceRecord>(
+    value: &Value,
+    pointer: &str,
+) -> Result<Parsed<T>, Vec<RecordError>> {
+    parse_at(0, value, pointer.to_owned())
+}
+
+/// Parses a dataset's array of records. Every bad field of every record is reported; a bad
+/// record is rejected whole, good ones are kept. A later record repeating an earlier id is
+/// rejected (ids are unique within a connection, and one push must not say two things).
+pub fn parse_dataset<T: CommerceRecord>(
+    records: &Value,
+    pointer_prefix: &str,
+) -> (Vec<Parsed<T>>, Vec<RecordError>) {
+    let Value::Array(items) = records else {
+        let error = RecordError {
+            index: 0,
+            id: None,
+            pointer: pointer_prefix.to_owned(),
+            kind: ErrorKind::WrongType,
+            message: format!("`{}` must be an array of records", T::KIND.json_key()),
+        };
+        return (Vec::new(), vec![error]);
+    };
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for (index, value) in items.iter().enumerate() {
+        match parse_at::<T>(index, value, format!("{pointer_prefix}/{index}")) {
+            Ok(record) => match first_seen.get(record.id()) {
+                Some(&first) => errors.push(RecordError {
+                    index,
+                    id: Some(record.id().to_owned()),
+                    pointer: format!("{pointer_prefix}/{index}/id"),
+                    kind: ErrorKind::DuplicateId,
+                    message: format!(
+                        "id `{}` already used at {pointer_prefix}/{first}",
+                        record.id()
+                    ),
+                }),
+                None => {
+                    first_seen.insert(record.id().to_owned(), index);
+                    parsed.push(record);
+                }
+            },
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (parsed, errors)
+}
+
+fn parse_at<T: CommerceRecord>(
+    index: usize,
+    value: &Value,
+    pointer: String,
+) -> Result<Parsed<T>, Vec<RecordError>> {
+    let Value::Object(map) = value else {
+        let r = RecordReader::new(index, None);
+        r.error(
+            pointer,
+            ErrorKind::WrongType,
+            "a record must be a JSON object",
+        );
+        return Err(r.into_errors());
+    };
+    let obj = Obj { map, pointer };
+    let raw_id = map
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.trim().is_empty())
+        .map(str::to_owned);
+    let r = RecordReader::new(index, raw_id);
+    let only_id = map.iter().all(|(k, v)| k == "id" || v.is_null());
+    if only_id {
+        return match r.id(&obj, "id") {
+            Some(id) if r.is_clean() => Ok(Parsed {
+                index,
+                canonical: serde_json::json!({ "id": id }),
+                change: CommerceChange::Delete(id),
+            }),
+            _ => Err(r.into_errors()),
+        };
+    }
+    let record = T::read(&r, &obj);
+    match record {
+        Some(record) if r.is_clean() => match serde_json::to_value(&record) {
+            Ok(canonical) => Ok(Parsed {
+                index,
+                canonical,
+                change: CommerceChange::Upsert(record),
+            }),
+            Err(e) => {
+                r.error(obj.pointer.clone(), ErrorKind::WrongType, e.to_string());
+                Err(r.into_errors())
+            }
+        },
+        _ => {
+            if r.is_clean() {
+                // Defensive: a reader must explain every refusal.
+                r.error(
+                    obj.pointer.clone(),
+                    ErrorKind::Required,
+                    "the record is incomplete",
+                );
+            }
+            Err(r.into_errors())
+        }
+    }
+}
