@@ -3,4 +3,12 @@
 //! `transformers.rs` turning domain documents into request bodies. OAuth 2.0, token
 //! encryption, per-connection rate limits and single-flight token refresh live here too.
 //!
-//! Connectors arrive with issue #5; until then this crate only names its role.
+//! Today it holds what the API needs to accept a connection's credentials: their shape per
+//! platform ([`credentials`]) and their encryption at rest ([`secrets`]). Connectors arrive
+//! with issue #5.
+
+pub mod credentials;
+pub mod secrets;
+
+pub use credentials::Credentials;
+pub use secrets::{SecretKey, TokenCipher};
