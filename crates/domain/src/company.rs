@@ -158,7 +158,10 @@ mod tests {
     fn names_follow_codat_rule_widened_to_all_scripts() {
         assert!(CompanyName::parse("Bank of Dave").is_ok());
         assert!(CompanyName::parse("Café Müller & Söhne").is_ok());
-        assert_eq!(CompanyName::parse("  Trimmed  ").unwrap().as_str(), "Trimmed");
+        assert_eq!(
+            CompanyName::parse("  Trimmed  ").unwrap().as_str(),
+            "Trimmed"
+        );
         assert!(CompanyName::parse("").is_err());
         assert!(CompanyName::parse("   ").is_err());
         let err = CompanyName::parse("Semi;colon").unwrap_err();
@@ -175,7 +178,10 @@ mod tests {
         tags.insert("fine".to_owned(), "ok".to_owned());
         let errors = CompanyTags::parse(tags).unwrap_err();
         let pointers: Vec<_> = errors.iter().map(|e| e.pointer.as_str()).collect();
-        assert_eq!(pointers, vec!["/tags/a~1b", &format!("/tags/{}", "k".repeat(28))]);
+        assert_eq!(
+            pointers,
+            vec!["/tags/a~1b", &format!("/tags/{}", "k".repeat(28))]
+        );
         let many = (0..11).map(|i| (format!("t{i}"), String::new())).collect();
         assert_eq!(CompanyTags::parse(many).unwrap_err()[0].pointer, "/tags");
     }

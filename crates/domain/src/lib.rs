@@ -10,6 +10,8 @@ pub mod connection;
 pub mod ids;
 pub mod integration;
 pub mod paging;
+pub mod period;
+pub mod reference_data;
 
 pub use company::{Company, CompanyName, CompanyTags, NewCompany};
 pub use connection::{Connection, ConnectionStatus};
