@@ -6,6 +6,7 @@
 //! accounting documents and the mapping engine follow.
 
 pub mod company;
+pub mod config;
 pub mod connection;
 pub mod ids;
 pub mod integration;
