@@ -160,7 +160,7 @@ impl Schedule {
     /// (so the first period ends at `next_due_after(first_start())`).
     pub fn next_due_after(&self, t: Timestamp) -> Timestamp {
         let t = t.max(self.first_start());
-        // Step back one day first: a gap-shifted due may lie on the local date before `t`'s.
+        // Start one step early so no due is skipped whatever the zone's transitions do.
         let mut day = self.preceding_day(self.candidate_day(self.local_date(t)));
         loop {
             let due = self.sync_hour_on(day);

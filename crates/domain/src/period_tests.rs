@@ -160,6 +160,19 @@ fn schedule_rejects_bad_hours_and_zones_and_defaults_to_utc() {
     assert_eq!(utc.first_start(), ts("2024-05-01T05:00:00Z"));
 }
 
+/// Independent oracle: the local clock shows `syncHour:00` (or that hour does not exist that
+/// day), on the first of the month for monthly schedules.
+fn strikes_sync_hour(s: &Schedule, t: Timestamp) -> bool {
+    let local = t.to_zoned(s.time_zone().clone());
+    let wanted = local.date().at(s.sync_hour(), 0, 0, 0);
+    let in_gap = matches!(
+        s.time_zone().to_ambiguous_timestamp(wanted).offset(),
+        jiff::tz::AmbiguousOffset::Gap { .. }
+    );
+    let monthly_ok = s.frequency() == Frequency::Daily || local.day() == 1;
+    monthly_ok && (local.datetime() == wanted || in_gap)
+}
+
 const ZONES: [&str; 6] = [
     "Europe/London",
     "America/New_York",
@@ -188,10 +201,14 @@ proptest! {
         prop_assert_eq!(periods[0].start, s.first_start());
         for pair in periods.windows(2) {
             prop_assert_eq!(pair[0].end, pair[1].start);
+            // The boundary instant belongs to the later period only.
+            prop_assert!(!pair[0].contains(pair[0].end) && pair[1].contains(pair[1].start));
         }
         for p in &periods {
             prop_assert!(p.start < p.end);
             prop_assert!(s.is_due_instant(p.end), "end {} is not due", p.end);
+            prop_assert!(strikes_sync_hour(&s, p.end), "end {} is not at syncHour", p.end);
+            prop_assert!(!s.is_due_instant(p.end + SignedDuration::from_mins(30)));
             let h = p.duration().as_secs() as f64 / 3600.0;
             match s.frequency() {
                 Frequency::Daily => prop_assert!(h <= 25.0 && (p == &periods[0] || h >= 23.0)),
@@ -204,8 +221,12 @@ proptest! {
     fn every_instant_falls_in_exactly_one_period(
         s in schedule_strategy(),
         offset_secs in 0i64..(300 * 86_400),
+        on_a_boundary in any::<bool>(),
     ) {
-        let t = s.first_start().checked_add(SignedDuration::from_secs(offset_secs)).unwrap();
+        let mut t = s.first_start().checked_add(SignedDuration::from_secs(offset_secs)).unwrap();
+        if on_a_boundary {
+            t = s.next_due_after(t);
+        }
         let holding: Vec<SyncPeriod> = s
             .periods()
             .take_while(|p| p.start <= t)
