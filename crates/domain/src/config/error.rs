@@ -54,9 +54,11 @@ pub mod codes {
     pub const TIME_ZONE_UNKNOWN: &str = "schedule.time_zone_unknown";
     pub const START_DATE_MISSING: &str = "schedule.start_date_missing";
     pub const START_DATE_INVALID: &str = "schedule.start_date_invalid";
+    pub const START_DATE_BACKDATED: &str = "schedule.start_date_backdated";
     // Options: "only use the options provided by Codat"
     pub const OPTION_NOT_PROVIDED: &str = "option.not_provided";
     pub const OUTPUT_FORMAT_INVALID: &str = "map_settings.output_format_invalid";
+    pub const OUTPUT_FORMAT_LOCKED: &str = "map_settings.output_format_locked";
     // Sales
     pub const CUSTOMER_MISSING: &str = "sales.customer_missing";
     pub const CUSTOMER_NOT_IN_OPTIONS: &str = "sales.customer_not_in_options";

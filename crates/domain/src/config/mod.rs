@@ -6,6 +6,7 @@
 //! every problem with a pointer, a code and a message; [`runtime`] re-checks the choices against
 //! the accounting platform at the start of each run.
 
+pub mod changes;
 pub mod connections;
 pub mod document;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod runtime;
 pub mod shapes;
 pub mod validation;
 
+pub use changes::validate_change;
 pub use connections::validate_connections;
 pub use document::*;
 pub use error::{ConfigError, codes};
