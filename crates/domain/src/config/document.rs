@@ -109,8 +109,44 @@ impl Configuration {
         }
     }
 
+    /// The account chosen for a `sales.accounts` key (`sales`, `refund`, `gratuity`, `prepaid`…).
+    pub fn sales_account(&self, key: &str) -> Option<&str> {
+        Self::selected_account(self.sales.as_ref()?.accounts.as_ref(), key)
+    }
+
+    /// The account chosen for a `payments.accounts` key (`card`, `cash`, `payout`…).
+    pub fn payments_account(&self, key: &str) -> Option<&str> {
+        Self::selected_account(self.payments.as_ref()?.accounts.as_ref(), key)
+    }
+
+    /// The account chosen for a `fees.accounts` key (`paymentFee`, `paymentFeeRefund`…).
+    pub fn fees_account(&self, key: &str) -> Option<&str> {
+        Self::selected_account(self.fees.as_ref()?.accounts.as_ref(), key)
+    }
+
+    /// The accounting tax rate chosen for a commerce percentage key (`"20"`).
+    pub fn tax_rate_for(&self, key: &str) -> Option<&str> {
+        let rates = self.sales.as_ref()?.tax_rates.as_ref()?;
+        rates.get(key)?.selected_tax_rate_id.as_deref()
+    }
+
+    pub fn sales_customer(&self) -> Option<&str> {
+        let customer = self.sales.as_ref()?.sales_customer.as_ref()?;
+        customer.selected_customer_id.as_deref()
+    }
+
+    pub fn fees_supplier(&self) -> Option<&str> {
+        let supplier = self.fees.as_ref()?.fees_supplier.as_ref()?;
+        supplier.selected_supplier_id.as_deref()
+    }
+
+    pub fn invoice_status(&self) -> Option<&str> {
+        let status = self.sales.as_ref()?.invoice_status.as_ref()?;
+        status.selected_invoice_status.as_deref()
+    }
+
     /// The account selected for `key` in a section's `accounts` map.
-    pub fn selected_account<'a>(
+    fn selected_account<'a>(
         accounts: Option<&'a KeyedMap<ConfigAccount>>,
         key: &str,
     ) -> Option<&'a str> {

@@ -112,11 +112,7 @@ fn the_example_posted_over_our_offer_validates_and_keeps_its_selections() {
     assert_eq!(validate(&merged), vec![]);
     let c = &merged.configuration;
     assert_eq!(c.output_format(), OutputFormat::JournalEntry);
-    let payments = c.payments.as_ref().unwrap().accounts.as_ref();
-    assert_eq!(
-        Configuration::selected_account(payments, "payout"),
-        Some("b1-092")
-    );
+    assert_eq!(c.payments_account("payout"), Some("b1-092"));
     assert_eq!(merged.enable, Some(true));
     assert_eq!(
         merged.configured,
@@ -165,15 +161,8 @@ fn a_flat_post_changes_only_what_it_carries() {
     let flat: Value = json!({"payments": {"accounts": {"cash": {"selectedAccountId": "b1-092"}}}});
     let posted = parse_document(&flat).unwrap().document;
     let merged = apply_selections(&stored, &posted);
-    let payments = merged
-        .configuration
-        .payments
-        .as_ref()
-        .unwrap()
-        .accounts
-        .as_ref();
     assert_eq!(
-        Configuration::selected_account(payments, "cash"),
+        merged.configuration.payments_account("cash"),
         Some("b1-092")
     );
     assert_eq!(merged.schedule, stored.schedule);

@@ -198,16 +198,11 @@ pub fn check_payment_types<'a>(
     doc: &ConfigDocument,
     payment_types: impl IntoIterator<Item = &'a str>,
 ) -> Vec<ConfigError> {
-    let accounts = doc
-        .configuration
-        .payments
-        .as_ref()
-        .and_then(|p| p.accounts.as_ref());
     let mut seen: Vec<String> = Vec::new();
     let mut errors = Vec::new();
     for payment_type in payment_types {
         let key = payment_account_key(payment_type);
-        if seen.contains(&key) || Configuration::selected_account(accounts, &key).is_some() {
+        if seen.contains(&key) || doc.configuration.payments_account(&key).is_some() {
             continue;
         }
         errors.push(ConfigError::new(

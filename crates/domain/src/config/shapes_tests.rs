@@ -57,11 +57,14 @@ fn current_example_reads_into_typed_fields() {
     let sales = c.sales.as_ref().unwrap();
     let keys: Vec<_> = sales.accounts.as_ref().unwrap().keys().collect();
     assert_eq!(keys, ["sales", "refund", "gratuity", "prepaid"]);
-    let payments = c.payments.as_ref().unwrap().accounts.as_ref();
-    assert_eq!(
-        Configuration::selected_account(payments, "card"),
-        Some("b1-090")
-    );
+    assert_eq!(c.payments_account("card"), Some("b1-090"));
+    assert_eq!(c.sales_account("prepaid"), Some("a1-835"));
+    assert_eq!(c.fees_account("paymentFeeRefund"), Some("a1-404"));
+    assert_eq!(c.payments_account("swish"), None);
+    assert_eq!(c.tax_rate_for("5"), Some("REDUCED"));
+    assert_eq!(c.sales_customer(), Some("c-001"));
+    assert_eq!(c.fees_supplier(), Some("s-psp"));
+    assert_eq!(c.invoice_status(), Some("Submitted"));
 }
 
 #[test]

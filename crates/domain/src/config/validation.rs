@@ -375,10 +375,8 @@ fn accounts_rules(
 }
 
 fn distinct_accounts_rules(c: &Configuration, errors: &mut Vec<ConfigError>) {
-    let sales = c.sales.as_ref().and_then(|s| s.accounts.as_ref());
-    let payments = c.payments.as_ref().and_then(|p| p.accounts.as_ref());
-    let prepaid = Configuration::selected_account(sales, "prepaid");
-    let prepaid_payment = Configuration::selected_account(payments, "prepaidPayment");
+    let prepaid = c.sales_account("prepaid");
+    let prepaid_payment = c.payments_account("prepaidPayment");
     if prepaid.is_some() && prepaid == prepaid_payment {
         errors.push(ConfigError::new(
             "/configuration/payments/accounts/prepaidPayment/selectedAccountId",
@@ -386,8 +384,8 @@ fn distinct_accounts_rules(c: &Configuration, errors: &mut Vec<ConfigError>) {
             "The prepaid account (sales) must be different from the prepaid payment account (payments)",
         ));
     }
-    let card = Configuration::selected_account(payments, "card");
-    if card.is_some() && card == Configuration::selected_account(payments, "payout") {
+    let card = c.payments_account("card");
+    if card.is_some() && card == c.payments_account("payout") {
         errors.push(ConfigError::new(
             "/configuration/payments/accounts/payout/selectedAccountId",
             codes::CARD_SAME_AS_PAYOUT,
