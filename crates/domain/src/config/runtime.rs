@@ -3,7 +3,6 @@
 
 use super::document::*;
 use super::error::{ConfigError, codes, pointer};
-use super::validation::status_word;
 use crate::reference_data::{RecordStatus, ReferenceData};
 
 /// What kind of accounting record a selection refers to.
@@ -177,6 +176,15 @@ pub fn check_against_reference(
         }
     }
     errors
+}
+
+fn status_word(status: RecordStatus) -> &'static str {
+    match status {
+        RecordStatus::Active => "active",
+        RecordStatus::Archived => "archived",
+        RecordStatus::Pending => "pending",
+        RecordStatus::Unknown => "of unknown status",
+    }
 }
 
 /// The `payments.accounts` key for a commerce payment type (`Card` → `card`,

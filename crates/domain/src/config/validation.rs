@@ -13,7 +13,6 @@
 use super::document::*;
 use super::error::{ConfigError, child, codes, pointer};
 use crate::period::{Frequency, Schedule};
-use crate::reference_data::RecordStatus;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 
@@ -452,15 +451,6 @@ fn not_offered(at: &str, what: &str, selected: &str) -> ConfigError {
         codes::OPTION_NOT_PROVIDED,
         format!("{what} {selected:?} is not one of the options offered; {ONLY_OPTIONS}"),
     )
-}
-
-pub(super) fn status_word(status: RecordStatus) -> &'static str {
-    match status {
-        RecordStatus::Active => "active",
-        RecordStatus::Archived => "archived",
-        RecordStatus::Pending => "pending",
-        RecordStatus::Unknown => "of unknown status",
-    }
 }
 
 #[cfg(test)]
