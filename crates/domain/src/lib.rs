@@ -7,11 +7,14 @@
 
 pub mod commerce;
 pub mod company;
+pub mod config;
 pub mod connection;
 pub mod ids;
 pub mod integration;
 pub mod money;
 pub mod paging;
+pub mod period;
+pub mod reference_data;
 
 pub use company::{Company, CompanyName, CompanyTags, NewCompany};
 pub use connection::{Connection, ConnectionStatus};

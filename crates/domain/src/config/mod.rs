@@ -1,0 +1,30 @@
+//! The configuration document: how a merchant's sales land in its books.
+//!
+//! [`shapes`] reads any of its three historical shapes into the typed [`ConfigDocument`] and
+//! emits the current one; [`options`] builds the choices offered from the accounting platform's
+//! reference data and merges a posted document's selections into them; [`validation`] names
+//! every problem with a pointer, a code and a message; [`runtime`] re-checks the choices against
+//! the accounting platform at the start of each run.
+
+pub mod changes;
+pub mod connections;
+pub mod document;
+pub mod error;
+mod keyed_map;
+mod merge;
+pub mod options;
+pub mod runtime;
+pub mod shapes;
+pub mod validation;
+
+pub use changes::validate_change;
+pub use connections::validate_connections;
+pub use document::*;
+pub use error::{ConfigError, codes};
+pub use options::{OfferSpec, apply_selections, offer};
+pub use runtime::{
+    Selection, SelectionKind, check_against_reference, check_payment_types, payment_account_key,
+    selections,
+};
+pub use shapes::{Parsed, Shape, parse_document, parse_str, to_current_json};
+pub use validation::{parse_start_date, typed_schedule, validate};

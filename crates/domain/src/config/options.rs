@@ -1,0 +1,272 @@
+//! The choices offered to the merchant, built from the accounting platform's reference data,
+//! and the merge of a posted document's selections into them.
+//!
+//! Decisions where the reference is silent: only `Active` records are offered; sales and refund
+//! accounts are `Income`, gratuity `Income` or `Liability`, prepaid `Liability`; payment
+//! accounts must accept payments (bank accounts, or Xero's "enable payments"); fee accounts are
+//! `Expense` (fee refunds also `Income`) or a bank account (then bank transactions are written).
+//! Invoice-level grouping offers `Location` and `Country`; line-level grouping offers nothing yet.
+
+use super::document::*;
+use crate::ids::CompanyId;
+use crate::period::Frequency;
+use crate::reference_data::{Account, AccountType, ReferenceData};
+use rust_decimal::Decimal;
+
+pub const INVOICE_STATUS_OPTIONS: [&str; 2] = ["Draft", "Submitted"];
+pub const GROUPING_PERIOD_OPTIONS: [&str; 1] = ["Daily"];
+pub const INVOICE_GROUP_BY_OPTIONS: [&str; 2] = ["Location", "Country"];
+pub const INVOICE_LINE_GROUP_BY_OPTIONS: [&str; 0] = [];
+
+/// What to offer beyond the reference data: which slots the merchant fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferSpec {
+    pub company_id: Option<CompanyId>,
+    /// Commerce tax percentages traded, as text (`"20"`, `"17.5"`): the `sales.taxRates` keys.
+    pub tax_rate_keys: Vec<String>,
+    /// `payments.accounts` keys (see `payment_account_key`); `card` is always required.
+    pub payment_keys: Vec<String>,
+    /// The commerce tax components pushed by the client.
+    pub commerce_tax_components: Vec<ConfigOption>,
+}
+
+impl Default for OfferSpec {
+    /// The UI's defaults: tax rates 0, 5, 10 and 20 %, payment types card, cash and payout.
+    fn default() -> Self {
+        Self {
+            company_id: None,
+            tax_rate_keys: ["0", "5", "10", "20"].map(String::from).to_vec(),
+            payment_keys: ["card", "cash", "payout"].map(String::from).to_vec(),
+            commerce_tax_components: Vec::new(),
+        }
+    }
+}
+
+/// The accounts fit for one slot of an `accounts` map.
+pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> Vec<AccountOption> {
+    let fits = |a: &Account| -> bool {
+        use AccountType::*;
+        match (section, key) {
+            ("sales", "gratuity") => matches!(a.account_type, Income | Liability),
+            ("sales", "prepaid") => a.account_type == Liability,
+            ("sales", _) => a.account_type == Income,
+            ("payments" | "newPayments", _) => a.accepts_payments(),
+            ("fees", "paymentFeeRefund") => {
+                a.is_bank_account || matches!(a.account_type, Expense | Income)
+            }
+            ("fees", _) => a.is_bank_account || a.account_type == Expense,
+            _ => false,
+        }
+    };
+    reference
+        .accounts
+        .iter()
+        .filter(|a| a.status.is_active() && fits(a))
+        .map(|a| AccountOption {
+            id: a.id.clone(),
+            name: Some(a.name.clone()),
+            nominal_code: a.nominal_code.clone(),
+            classification: Some(if a.is_bank_account { "bank" } else { "nominal" }.into()),
+        })
+        .collect()
+}
+
+/// Active tax rates.
+pub fn tax_rate_options(reference: &ReferenceData) -> Vec<ConfigOption> {
+    let active = reference.tax_rates.iter().filter(|t| t.status.is_active());
+    active.map(|t| option(&t.id, &t.name)).collect()
+}
+
+/// Active tax rates whose effective rate is zero (or unknown, since some platforms omit it).
+pub fn zero_tax_rate_options(reference: &ReferenceData) -> Vec<ConfigOption> {
+    let zero = |r: Option<Decimal>| r.is_none_or(|r| r.is_zero());
+    let rates = reference.tax_rates.iter();
+    let fit = rates.filter(|t| t.status.is_active() && zero(t.effective_rate));
+    fit.map(|t| option(&t.id, &t.name)).collect()
+}
+
+/// Active customers.
+pub fn customer_options(reference: &ReferenceData) -> Vec<ConfigOption> {
+    let active = reference.customers.iter().filter(|c| c.status.is_active());
+    active.map(|c| option(&c.id, &c.name)).collect()
+}
+
+/// Active suppliers.
+pub fn supplier_options(reference: &ReferenceData) -> Vec<ConfigOption> {
+    let active = reference.suppliers.iter().filter(|s| s.status.is_active());
+    active.map(|s| option(&s.id, &s.name)).collect()
+}
+
+pub fn frequency_options() -> Vec<String> {
+    Frequency::ALL
+        .iter()
+        .map(|f| f.as_str().to_owned())
+        .collect()
+}
+
+fn option(id: &str, name: &str) -> ConfigOption {
+    ConfigOption {
+        id: id.to_owned(),
+        name: Some(name.to_owned()),
+    }
+}
+
+fn strings(values: &[&str]) -> Option<Vec<String>> {
+    Some(values.iter().map(|s| (*s).to_owned()).collect())
+}
+
+/// A merchant-facing label for an account key: `onlineCard` → `Online card`.
+fn label_of(key: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in key.chars().enumerate() {
+        match (i, ch) {
+            (0, c) => out.extend(c.to_uppercase()),
+            (_, '-') => out.push(' '),
+            (_, c) if c.is_uppercase() => {
+                out.push(' ');
+                out.extend(c.to_lowercase());
+            }
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+fn slots(
+    reference: &ReferenceData,
+    section: &str,
+    keys: &[(&str, bool)],
+) -> Option<KeyedMap<ConfigAccount>> {
+    let slot = |(key, required): &(&str, bool)| {
+        let account = ConfigAccount {
+            label_text: Some(label_of(key)),
+            description_text: None,
+            selected_account_id: None,
+            required: Some(*required),
+            account_options: Some(account_options(reference, section, key)),
+        };
+        ((*key).to_owned(), account)
+    };
+    Some(keys.iter().map(slot).collect())
+}
+
+/// The GET document: every option built from `reference`, with `previous`'s selections (if
+/// any) carried over so a returning merchant sees its choices.
+pub fn offer(
+    reference: &ReferenceData,
+    spec: &OfferSpec,
+    previous: Option<&ConfigDocument>,
+) -> ConfigDocument {
+    let rates = tax_rate_options(reference);
+    let payment_keys: Vec<(&str, bool)> = std::iter::once(("card", true))
+        .chain(
+            spec.payment_keys
+                .iter()
+                .filter(|k| *k != "card")
+                .map(|k| (k.as_str(), false)),
+        )
+        .collect();
+    let level = |options: &[&str]| GroupByLevel {
+        selected_group_by_options: Some(Vec::new()),
+        group_by_options: strings(options),
+    };
+    let sales = Sales {
+        sync_sales: Some(false),
+        accounts: slots(
+            reference,
+            "sales",
+            &[
+                ("sales", true),
+                ("refund", true),
+                ("gratuity", false),
+                ("prepaid", false),
+            ],
+        ),
+        invoice_status: Some(InvoiceStatus {
+            selected_invoice_status: Some("Submitted".into()),
+            invoice_status_options: strings(&INVOICE_STATUS_OPTIONS),
+        }),
+        sales_customer: Some(SalesCustomer {
+            selected_customer_id: None,
+            customer_options: Some(customer_options(reference)),
+        }),
+        tax_rates: Some(
+            spec.tax_rate_keys
+                .iter()
+                .map(|k| {
+                    let amount = TaxRateAmount {
+                        selected_tax_rate_id: None,
+                        tax_rate_options: Some(rates.clone()),
+                    };
+                    (k.clone(), amount)
+                })
+                .collect(),
+        ),
+        new_tax_rates: Some(NewTaxRates {
+            accounting_tax_rate_options: Some(rates.clone()),
+            commerce_tax_rate_options: Some(spec.commerce_tax_components.clone()),
+            tax_rate_mappings: Some(Vec::new()),
+            selected_default_zero_tax_rate_id: None,
+            default_zero_tax_rate_options: Some(zero_tax_rate_options(reference)),
+        }),
+        grouping: Some(Grouping {
+            grouping_period: Some(GroupingPeriod {
+                selected_grouping_period: Some("Daily".into()),
+                grouping_period_options: strings(&GROUPING_PERIOD_OPTIONS),
+            }),
+            grouping_levels: Some(GroupingLevels {
+                invoice_level: Some(level(&INVOICE_GROUP_BY_OPTIONS)),
+                invoice_line_level: Some(level(&INVOICE_LINE_GROUP_BY_OPTIONS)),
+            }),
+        }),
+    };
+    let fresh = ConfigDocument {
+        company_id: spec.company_id,
+        accounting_software_company_name: Some(reference.company.name.clone()),
+        enable: Some(false),
+        configured: Some(false),
+        schedule: Some(ScheduleSettings {
+            selected_frequency: Some(Frequency::Daily.as_str().into()),
+            frequency_options: Some(frequency_options()),
+            start_date: None,
+            sync_hour: Some(0),
+            time_zone: None,
+        }),
+        configuration: Configuration {
+            country_code: reference.company.country.clone(),
+            map_settings: None,
+            sales: Some(sales),
+            payments: Some(Payments {
+                sync_payments: Some(false),
+                accounts: slots(reference, "payments", &payment_keys),
+            }),
+            new_payments: None,
+            fees: Some(Fees {
+                fees_supplier: Some(FeesSupplier {
+                    selected_supplier_id: None,
+                    supplier_options: Some(supplier_options(reference)),
+                }),
+                sync_fees: Some(false),
+                accounts: slots(
+                    reference,
+                    "fees",
+                    &[("paymentFee", false), ("paymentFeeRefund", false)],
+                ),
+            }),
+        },
+    };
+    match previous {
+        Some(previous) => {
+            let mut merged = super::merge::apply_selections(&fresh, previous);
+            merged.configured = previous.configured.or(fresh.configured);
+            merged
+        }
+        None => fresh,
+    }
+}
+
+pub use super::merge::apply_selections;
+
+#[cfg(test)]
+#[path = "options_tests.rs"]
+mod tests;

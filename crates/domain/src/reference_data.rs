@@ -1,0 +1,212 @@
+//! The accounting platform's reference data held for a company: what the merchant's choices in
+//! the configuration document are offered from, and what every run re-checks them against.
+//!
+//! Pulled from the accounting platform before configuration (company info, accounts, tax rates,
+//! customers, suppliers) and stored as is; serde is camelCase so the same value can be stored
+//! and returned through the API.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Everything the configuration's options are built from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceData {
+    pub company: CompanyInfo,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub tax_rates: Vec<TaxRate>,
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+    #[serde(default)]
+    pub suppliers: Vec<Supplier>,
+}
+
+impl ReferenceData {
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    pub fn tax_rate(&self, id: &str) -> Option<&TaxRate> {
+        self.tax_rates.iter().find(|t| t.id == id)
+    }
+
+    pub fn customer(&self, id: &str) -> Option<&Customer> {
+        self.customers.iter().find(|c| c.id == id)
+    }
+
+    pub fn supplier(&self, id: &str) -> Option<&Supplier> {
+        self.suppliers.iter().find(|s| s.id == id)
+    }
+}
+
+/// The company as the accounting platform knows it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyInfo {
+    pub name: String,
+    /// ISO 4217 code of the books' base currency.
+    pub base_currency: String,
+    /// ISO 3166-1 alpha-2 country code, when the platform tells us.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// The top-level class of an account (Codat's `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum AccountType {
+    Asset,
+    Liability,
+    Income,
+    Expense,
+    Equity,
+    #[default]
+    Unknown,
+}
+
+/// Lifecycle status shared by accounts, tax rates, customers and suppliers. Only `Active`
+/// records may be chosen or written to (`Pending` exists for accounts only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum RecordStatus {
+    Active,
+    Archived,
+    Pending,
+    #[default]
+    Unknown,
+}
+
+impl RecordStatus {
+    pub fn is_active(self) -> bool {
+        self == Self::Active
+    }
+}
+
+/// One account of the chart of accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    /// Not unique on every platform, so never used as a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominal_code: Option<String>,
+    #[serde(rename = "type", default)]
+    pub account_type: AccountType,
+    /// e.g. `Income.Revenue`, `Liability.Current`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fully_qualified_category: Option<String>,
+    #[serde(default)]
+    pub is_bank_account: bool,
+    #[serde(default)]
+    pub status: RecordStatus,
+    /// Whether payments may be recorded against it (Xero's "enable payments"; always true for
+    /// bank accounts). Payment accounts must allow this.
+    #[serde(default)]
+    pub payments_allowed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+impl Account {
+    /// Can money be received into or paid from it?
+    pub fn accepts_payments(&self) -> bool {
+        self.is_bank_account || self.payments_allowed
+    }
+}
+
+/// One tax rate of the accounting platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxRate {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Percentage, e.g. `20` for 20 %; compared with the commerce `taxPercentage`.
+    #[serde(
+        default,
+        with = "rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effective_rate: Option<Decimal>,
+    #[serde(default)]
+    pub components: Vec<TaxRateComponent>,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+/// One component of a (possibly compound) tax rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaxRateComponent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        with = "rust_decimal::serde::arbitrary_precision_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rate: Option<Decimal>,
+    #[serde(default)]
+    pub is_compound: bool,
+}
+
+/// A customer or supplier: only identity and status matter to the configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+/// A customer of the books; the daily sales invoices are raised to one of them.
+pub type Customer = Contact;
+/// A supplier of the books; the daily fee bills are raised to one of them.
+pub type Supplier = Contact;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn round_trips_camel_case_with_exact_rates() {
+        let value = json!({
+            "company": {"name": "Demo Coffee Ltd", "baseCurrency": "GBP", "country": "GB"},
+            "accounts": [{"id": "a1", "name": "Sales", "nominalCode": "200", "type": "Income",
+                          "isBankAccount": false, "status": "Active", "paymentsAllowed": false}],
+            "taxRates": [{"id": "OUTPUT2", "name": "20% (VAT on Income)", "effectiveRate": 20.125,
+                          "components": [{"name": "VAT", "rate": 20.125, "isCompound": false}],
+                          "status": "Archived"}],
+            "customers": [{"id": "c1", "name": "Daily sales", "status": "Active"}],
+            "suppliers": [{"id": "s1", "name": "PSP", "status": "Archived"}]
+        });
+        let data: ReferenceData = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(
+            data.tax_rate("OUTPUT2").unwrap().effective_rate,
+            Some(Decimal::new(20125, 3))
+        );
+        assert!(!data.tax_rate("OUTPUT2").unwrap().status.is_active());
+        assert_eq!(
+            data.account("a1").unwrap().account_type,
+            AccountType::Income
+        );
+        assert!(data.supplier("nope").is_none());
+        assert_eq!(serde_json::to_value(&data).unwrap(), value);
+    }
+
+    #[test]
+    fn bank_accounts_accept_payments() {
+        let mut account: Account = serde_json::from_value(
+            serde_json::json!({"id": "b", "name": "Bank", "type": "Asset", "isBankAccount": true}),
+        )
+        .unwrap();
+        assert!(account.accepts_payments());
+        account.is_bank_account = false;
+        assert!(!account.accepts_payments());
+        assert_eq!(account.status, RecordStatus::Unknown);
+    }
+}
