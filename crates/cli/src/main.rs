@@ -1,1 +1,71 @@
-fn main() {}
+//! `commerce-sync`: the one binary. Each subcommand lives in its own module.
+
+mod keys;
+mod serve;
+mod settings;
+
+use clap::{Parser, Subcommand};
+use settings::DatabaseArgs;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "commerce-sync",
+    version,
+    about = "Carries merchants' sales into their accounting software"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "COMMERCE_SYNC_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: settings::LogFormat,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service.
+    Serve(serve::ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    settings::init_logging(cli.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Migrate { database } => {
+                let store = database.open().await?;
+                println!("migrations applied ({})", store.backend().as_str());
+                Ok(())
+            }
+            Command::Keys { command } => keys::run(command).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

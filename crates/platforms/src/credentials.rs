@@ -30,7 +30,9 @@ pub enum Credentials {
         tokens: OAuthTokens,
         realm_id: String,
     },
-    Hledger { base_url: String },
+    Hledger {
+        base_url: String,
+    },
 }
 
 /// A bad field of an authorization body: (JSON pointer, message).
@@ -38,7 +40,10 @@ pub type FieldError = (String, String);
 
 impl Credentials {
     /// Reads the authorization body for `platform`, reporting every bad field.
-    pub fn from_authorization(platform: PlatformKey, body: &Value) -> Result<Self, Vec<FieldError>> {
+    pub fn from_authorization(
+        platform: PlatformKey,
+        body: &Value,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let Some(object) = body.as_object() else {
             return Err(vec![(
@@ -50,7 +55,10 @@ impl Credentials {
             match object.get(name) {
                 Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
                 Some(Value::String(_)) | None | Some(Value::Null) => {
-                    errors.push((format!("/{name}"), format!("{name} is required for {}", platform.integration().name)));
+                    errors.push((
+                        format!("/{name}"),
+                        format!("{name} is required for {}", platform.integration().name),
+                    ));
                     None
                 }
                 Some(_) => {
@@ -144,14 +152,19 @@ fn check_tenant(platform: PlatformKey, id: String, errors: &mut Vec<FieldError>)
         PlatformKey::Xero => ("tenantId", "a Xero tenant id (a UUID)"),
         _ => ("realmId", "a QuickBooks realm id (digits only)"),
     };
-    errors.push((format!("/{field}"), format!("{field} must be {rule}, found {id:?}")));
+    errors.push((
+        format!("/{field}"),
+        format!("{field} must be {rule}, found {id:?}"),
+    ));
     None
 }
 
 fn uuid_like(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -164,22 +177,40 @@ mod tests {
         let body = json!({"accessToken": "a", "refreshToken": "r", "expiresAt": "2026-01-31T12:00:00Z",
                           "tenantId": "0b5d8c2e-3a4f-4c6e-9d7a-1e2f3a4b5c6d"});
         let credentials = Credentials::from_authorization(PlatformKey::Xero, &body).unwrap();
-        assert_eq!(Credentials::from_bytes(&credentials.to_bytes()).unwrap(), credentials);
+        assert_eq!(
+            Credentials::from_bytes(&credentials.to_bytes()).unwrap(),
+            credentials
+        );
     }
 
     #[test]
     fn every_bad_field_is_named() {
         let body = json!({"accessToken": "", "refreshToken": 5, "expiresAt": "tomorrow", "realmId": "abc"});
-        let errors = Credentials::from_authorization(PlatformKey::QuickBooksOnline, &body).unwrap_err();
+        let errors =
+            Credentials::from_authorization(PlatformKey::QuickBooksOnline, &body).unwrap_err();
         let pointers: Vec<_> = errors.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(pointers, ["/accessToken", "/refreshToken", "/expiresAt", "/realmId"]);
+        assert_eq!(
+            pointers,
+            ["/accessToken", "/refreshToken", "/expiresAt", "/realmId"]
+        );
     }
 
     #[test]
     fn hledger_needs_an_http_url_and_commerce_needs_nothing() {
-        let ok = Credentials::from_authorization(PlatformKey::Hledger, &json!({"baseUrl": "http://127.0.0.1:5000/"}));
-        assert_eq!(ok.unwrap(), Credentials::Hledger { base_url: "http://127.0.0.1:5000".into() });
-        assert!(Credentials::from_authorization(PlatformKey::Hledger, &json!({"baseUrl": "ftp://x"})).is_err());
+        let ok = Credentials::from_authorization(
+            PlatformKey::Hledger,
+            &json!({"baseUrl": "http://127.0.0.1:5000/"}),
+        );
+        assert_eq!(
+            ok.unwrap(),
+            Credentials::Hledger {
+                base_url: "http://127.0.0.1:5000".into()
+            }
+        );
+        assert!(
+            Credentials::from_authorization(PlatformKey::Hledger, &json!({"baseUrl": "ftp://x"}))
+                .is_err()
+        );
         assert!(Credentials::from_authorization(PlatformKey::Commerce, &json!({})).is_err());
         assert!(Credentials::from_authorization(PlatformKey::Xero, &json!([])).is_err());
     }

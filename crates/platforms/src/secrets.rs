@@ -109,13 +109,32 @@ mod tests {
         let key = SecretKey::generate();
         let cipher = TokenCipher::new(&key);
         let sealed = cipher.seal(b"connection-a", b"refresh-token");
-        assert!(!sealed.windows(13).any(|w| w == b"refresh-token"), "plaintext must not show");
-        assert_eq!(cipher.open(b"connection-a", &sealed).unwrap(), b"refresh-token");
-        assert_eq!(cipher.open(b"connection-b", &sealed), Err(SecretError::CannotOpen));
+        assert!(
+            !sealed.windows(13).any(|w| w == b"refresh-token"),
+            "plaintext must not show"
+        );
+        assert_eq!(
+            cipher.open(b"connection-a", &sealed).unwrap(),
+            b"refresh-token"
+        );
+        assert_eq!(
+            cipher.open(b"connection-b", &sealed),
+            Err(SecretError::CannotOpen)
+        );
         let other = TokenCipher::new(&SecretKey::generate());
-        assert_eq!(other.open(b"connection-a", &sealed), Err(SecretError::CannotOpen));
-        assert_eq!(cipher.open(b"connection-a", &sealed[..5]), Err(SecretError::CannotOpen));
-        assert_ne!(cipher.seal(b"a", b"x"), cipher.seal(b"a", b"x"), "fresh nonce each time");
+        assert_eq!(
+            other.open(b"connection-a", &sealed),
+            Err(SecretError::CannotOpen)
+        );
+        assert_eq!(
+            cipher.open(b"connection-a", &sealed[..5]),
+            Err(SecretError::CannotOpen)
+        );
+        assert_ne!(
+            cipher.seal(b"a", b"x"),
+            cipher.seal(b"a", b"x"),
+            "fresh nonce each time"
+        );
     }
 
     #[test]
@@ -123,8 +142,14 @@ mod tests {
         let key = SecretKey::generate();
         let again = SecretKey::from_base64(&key.to_base64()).unwrap();
         assert_eq!(again.0, key.0);
-        assert_eq!(SecretKey::from_base64("c2hvcnQ=").unwrap_err(), SecretError::BadKey);
-        assert_eq!(SecretKey::from_base64("not base64!").unwrap_err(), SecretError::BadKey);
+        assert_eq!(
+            SecretKey::from_base64("c2hvcnQ=").unwrap_err(),
+            SecretError::BadKey
+        );
+        assert_eq!(
+            SecretKey::from_base64("not base64!").unwrap_err(),
+            SecretError::BadKey
+        );
         assert_eq!(format!("{key:?}"), "SecretKey(***)");
     }
 }

@@ -100,8 +100,11 @@ impl<'a> Fields<'a> {
     pub fn required_string(&mut self, name: &str) -> Option<&'a str> {
         match self.get(name) {
             Some(Value::String(s)) => Some(s),
-            None | Some(Value::Null) if self.object.is_some() => {
-                self.error(name, format!("{name} is required"));
+            None | Some(Value::Null) => {
+                // A non-object body was reported once already; do not pile errors on it.
+                if self.object.is_some() {
+                    self.error(name, format!("{name} is required"));
+                }
                 None
             }
             Some(other) => {
@@ -109,7 +112,6 @@ impl<'a> Fields<'a> {
                 self.error(name, format!("{name} must be a string, found {found}"));
                 None
             }
-            None | Some(Value::Null) => None,
         }
     }
 
@@ -139,8 +141,11 @@ impl<'a> Fields<'a> {
                             out.insert(key.clone(), s.clone());
                         }
                         other => {
-                            let pointer =
-                                format!("{}/{}", self.at(name), domain::company::escape_pointer(key));
+                            let pointer = format!(
+                                "{}/{}",
+                                self.at(name),
+                                domain::company::escape_pointer(key)
+                            );
                             let found = kind(other);
                             self.errors.push(ValidationItem::at(
                                 pointer,
@@ -153,7 +158,10 @@ impl<'a> Fields<'a> {
             }
             Some(other) => {
                 let found = kind(other);
-                self.error(name, format!("{name} must be an object of strings, found {found}"));
+                self.error(
+                    name,
+                    format!("{name} must be an object of strings, found {found}"),
+                );
                 None
             }
         }
@@ -190,7 +198,11 @@ mod tests {
         assert_eq!(fields.optional_string("description"), None);
         let tags = fields.optional_string_map("tags").unwrap();
         assert_eq!(tags.len(), 1);
-        let pointers: Vec<_> = fields.errors.iter().map(|e| e.pointer.clone().unwrap()).collect();
+        let pointers: Vec<_> = fields
+            .errors
+            .iter()
+            .map(|e| e.pointer.clone().unwrap())
+            .collect();
         assert_eq!(pointers, ["/name", "/description", "/tags/a"]);
     }
 

@@ -95,7 +95,10 @@ impl ApiError {
     pub fn invalid(errors: Vec<ValidationItem>) -> Self {
         let message = match errors.as_slice() {
             [only] => format!("The request is invalid: {}", only.message),
-            many => format!("The request is invalid: {} problems, listed in validation.errors", many.len()),
+            many => format!(
+                "The request is invalid: {} problems, listed in validation.errors",
+                many.len()
+            ),
         };
         Self {
             status: StatusCode::BAD_REQUEST,
@@ -149,7 +152,8 @@ impl From<store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let retriable = self.status.is_server_error() || self.status == StatusCode::TOO_MANY_REQUESTS;
+        let retriable =
+            self.status.is_server_error() || self.status == StatusCode::TOO_MANY_REQUESTS;
         let body = ErrorBody {
             status_code: self.status.as_u16(),
             service: "commerce-sync",

@@ -1,1 +1,105 @@
-//! HTTP.
+//! The HTTP surface of commerce-sync: the Codat-compatible client API, its OpenAPI
+//! document, authentication, errors and request logging. Pages (Sync Flow, Sync Health)
+//! join here later.
+
+pub mod auth;
+pub mod body;
+pub mod error;
+mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod wire;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, patch, post, put};
+use error::ApiError;
+use platforms::TokenCipher;
+use routes::{companies, connections, health, integrations};
+use std::sync::Arc;
+use store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub cipher: Arc<TokenCipher>,
+    /// Base of the links we hand out (no trailing slash).
+    pub public_url: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, cipher: TokenCipher, public_url: &str) -> Self {
+        Self {
+            store,
+            cipher: Arc::new(cipher),
+            public_url: public_url.trim_end_matches('/').into(),
+        }
+    }
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/companies", get(companies::list).post(companies::create))
+        .route(
+            "/companies/{companyId}",
+            get(companies::get)
+                .put(companies::replace)
+                .patch(companies::update)
+                .delete(companies::delete),
+        )
+        .route(
+            "/companies/{companyId}/connections",
+            get(connections::list).post(connections::create),
+        )
+        .route(
+            "/companies/{companyId}/connections/{connectionId}",
+            get(connections::get)
+                .patch(connections::update)
+                .delete(connections::delete),
+        )
+        .route(
+            "/companies/{companyId}/connections/{connectionId}/authorization",
+            put(connections::authorize),
+        )
+        // v1 aliases, kept for clients written against the older API.
+        .route("/meta/companies", get(companies::list))
+        .route("/meta/companies/sync", post(companies::create))
+        .route(
+            "/meta/companies/{companyId}/connections",
+            get(connections::list).post(connections::create),
+        )
+        .route(
+            "/meta/companies/{companyId}/connections/{connectionId}",
+            patch(connections::update),
+        )
+        .route("/config/integrations", get(integrations::list))
+        .route(
+            "/config/integrations/{platformKey}/branding",
+            get(integrations::branding),
+        )
+        .route("/static/logos/{file}", get(integrations::logo))
+        .route("/healthz", get(health::healthz))
+        .route("/openapi.json", get(health::openapi));
+    api.fallback(|| async {
+        ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "No such endpoint",
+        )
+    })
+    .method_not_allowed_fallback(|| async {
+        ApiError::new(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This endpoint does not accept that method",
+        )
+    })
+    .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+    .layer(axum::middleware::from_fn(middleware::request_context))
+    .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        middleware::panic_response,
+    ))
+    .with_state(state)
+}

@@ -1,0 +1,82 @@
+//! `commerce-sync serve`: the HTTP service.
+
+use crate::settings::{DatabaseArgs, secret_key};
+use anyhow::Context;
+use platforms::TokenCipher;
+use std::sync::Arc;
+use store::Store;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, env = "COMMERCE_SYNC_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Base of the links we hand out; defaults to http://LISTEN.
+    #[arg(long, env = "COMMERCE_SYNC_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// 32-byte base64 key sealing connection credentials (generated into the data folder with SQLite).
+    #[arg(long, env = "COMMERCE_SYNC_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+    /// Creates a client named "bootstrap" holding exactly this API key (for scripts and tests).
+    #[arg(long, env = "COMMERCE_SYNC_BOOTSTRAP_API_KEY", hide_env_values = true)]
+    bootstrap_api_key: Option<String>,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let store = args.database.open().await?;
+    let key = secret_key(&args.database, args.secret_key.as_deref())?;
+    if let Some(api_key) = &args.bootstrap_api_key {
+        bootstrap(&store, api_key).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{address}"));
+    let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url);
+    // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
+    println!(
+        "commerce-sync listening on http://{address} ({} database)",
+        store.backend().as_str()
+    );
+    tracing::info!(%address, database = store.backend().as_str(), "serving");
+    axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")
+}
+
+async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        api_key.trim().len() >= 16,
+        "COMMERCE_SYNC_BOOTSTRAP_API_KEY must be at least 16 characters"
+    );
+    let client = store.ensure_client("bootstrap").await?;
+    store
+        .add_api_key(client.id, &web::auth::hash_key(api_key))
+        .await?;
+    tracing::info!(client_id = %client.id, "bootstrap API key installed");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

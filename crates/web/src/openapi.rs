@@ -1,0 +1,39 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::error::{ErrorBody, Validation, ValidationItem};
+use crate::routes::{companies, connections, integrations};
+use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations. \
+        Authenticate with `Authorization: Basic base64(API key)` (or `Bearer API key`)."),
+    paths(
+        companies::list, companies::create, companies::get, companies::replace, companies::update, companies::delete,
+        connections::list, connections::create, connections::get, connections::update, connections::delete,
+        connections::authorize,
+        integrations::list, integrations::branding,
+    ),
+    components(schemas(ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
+    modifiers(&Security),
+    security(("auth_header" = [])),
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "auth_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

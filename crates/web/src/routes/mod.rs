@@ -1,0 +1,28 @@
+//! The client API's routes, one file per resource.
+
+pub mod companies;
+pub mod connections;
+pub mod health;
+pub mod integrations;
+
+use crate::error::{ApiError, ValidationItem};
+use domain::{CompanyId, ConnectionId};
+
+/// A company id from the path; a malformed one is named, an unknown one is a 404 later.
+pub fn company_id(raw: &str) -> Result<CompanyId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::invalid(vec![ValidationItem::parameter(
+            "companyId",
+            format!("companyId must be a UUID, found {raw:?}"),
+        )])
+    })
+}
+
+pub fn connection_id(raw: &str) -> Result<ConnectionId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::invalid(vec![ValidationItem::parameter(
+            "connectionId",
+            format!("connectionId must be a UUID, found {raw:?}"),
+        )])
+    })
+}
