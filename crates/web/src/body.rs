@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 /// The largest body the API accepts (data pushes are the largest: 5,000 records).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
+const NUL_MESSAGE: &str = "text must not contain the NUL character (\\u0000)";
+
 /// A request body that is valid JSON.
 pub struct JsonBody(pub Value);
 
@@ -96,10 +98,20 @@ impl<'a> Fields<'a> {
         self.object.and_then(|o| o.get(name))
     }
 
+    /// `s`, unless it holds a NUL character, which no database column can keep.
+    fn text(&mut self, name: &str, s: &'a str) -> Option<&'a str> {
+        if s.contains('\0') {
+            self.error(name, NUL_MESSAGE);
+            None
+        } else {
+            Some(s)
+        }
+    }
+
     /// A string that must be present.
     pub fn required_string(&mut self, name: &str) -> Option<&'a str> {
         match self.get(name) {
-            Some(Value::String(s)) => Some(s),
+            Some(Value::String(s)) => self.text(name, s),
             None | Some(Value::Null) => {
                 // A non-object body was reported once already; do not pile errors on it.
                 if self.object.is_some() {
@@ -120,7 +132,7 @@ impl<'a> Fields<'a> {
         match self.get(name) {
             None => None,
             Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => Some(Some(s)),
+            Some(Value::String(s)) => self.text(name, s).map(Some),
             Some(other) => {
                 let found = kind(other);
                 self.error(name, format!("{name} must be a string, found {found}"));
@@ -137,6 +149,14 @@ impl<'a> Fields<'a> {
                 let mut out = BTreeMap::new();
                 for (key, value) in map {
                     match value {
+                        Value::String(s) if key.contains('\0') || s.contains('\0') => {
+                            let pointer = format!(
+                                "{}/{}",
+                                self.at(name),
+                                domain::company::escape_pointer(key)
+                            );
+                            self.errors.push(ValidationItem::at(pointer, NUL_MESSAGE));
+                        }
                         Value::String(s) => {
                             out.insert(key.clone(), s.clone());
                         }

@@ -14,30 +14,28 @@ use domain::{ClientId, Company, CompanyName, CompanyTags, NewCompany};
 use serde_json::Value;
 use store::CompanyUpdate;
 
+/// The value, or its errors added to `fields`.
+fn checked<T>(fields: &mut Fields<'_>, result: Result<T, Vec<CompanyFieldError>>) -> Option<T> {
+    result
+        .map_err(|errors| fields.extend(errors.into_iter().map(|e| (e.pointer, e.message))))
+        .ok()
+}
+
 /// Reads a company body. With `partial`, every field is optional (PATCH).
 fn read_company(body: &Value, partial: bool) -> Result<CompanyUpdate, ApiError> {
     let mut fields = Fields::of(body, "");
+    // Each field is checked by the domain right after it is read, so errors come in field order.
     let name = if partial {
         fields.optional_string("name").map(|n| n.unwrap_or(""))
     } else {
         fields.required_string("name")
     };
+    let name = name.and_then(|n| checked(&mut fields, CompanyName::parse(n).map_err(|e| vec![e])));
     let description = fields.optional_string("description");
-    let tags = fields.optional_string_map("tags");
-    let mut domain_errors: Vec<CompanyFieldError> = Vec::new();
-    let name = name.and_then(|n| {
-        CompanyName::parse(n)
-            .map_err(|e| domain_errors.push(e))
-            .ok()
-    });
     let description =
-        description.and_then(|d| parse_description(d).map_err(|e| domain_errors.push(e)).ok());
-    let tags = tags.and_then(|t| {
-        CompanyTags::parse(t)
-            .map_err(|e| domain_errors.extend(e))
-            .ok()
-    });
-    fields.extend(domain_errors.into_iter().map(|e| (e.pointer, e.message)));
+        description.and_then(|d| checked(&mut fields, parse_description(d).map_err(|e| vec![e])));
+    let tags = fields.optional_string_map("tags");
+    let tags = tags.and_then(|t| checked(&mut fields, CompanyTags::parse(t)));
     fields.finish()?;
     Ok(CompanyUpdate {
         name,
