@@ -7,7 +7,9 @@
 
 mod clients;
 mod companies;
+mod configuration;
 mod connections;
+mod reference_data;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
