@@ -84,7 +84,7 @@ impl ConfigStore for PostgresStore {
     ) -> Result<Option<StoredConfig>, StoreError> {
         let columns = ConfigColumns::of(&document);
         let updated = now();
-        let version = expected.map_or(1, |v| v + 1);
+        let version = expected.map_or(1, |v| v.saturating_add(1));
         let query = match expected {
             None => bind_columns(sqlx::query(INSERT), &columns, version, updated)
                 .bind(company.0)

@@ -84,7 +84,7 @@ impl ConfigStore for SqliteStore {
     ) -> Result<Option<StoredConfig>, StoreError> {
         let columns = ConfigColumns::of(&document);
         let updated = now();
-        let version = expected.map_or(1, |v| v + 1);
+        let version = expected.map_or(1, |v| v.saturating_add(1));
         let mut tx = self.write().await?;
         // Insert or update only what is the client's and still at the expected version.
         let query = match expected {
