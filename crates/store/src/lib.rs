@@ -8,9 +8,12 @@
 
 mod clients;
 mod companies;
+mod config_rows;
+mod configuration;
 mod connections;
 mod error;
 pub mod postgres;
+mod reference_data;
 mod rows;
 pub mod sqlite;
 pub mod testing;
@@ -18,15 +21,26 @@ mod time;
 
 pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
+pub use configuration::{ConfigStore, ScheduledCompany, StoredConfig};
 pub use connections::{ConnectionStore, ConnectionUpdate};
 pub use error::StoreError;
+pub use reference_data::{ReferenceDataStore, StoredReferenceData};
 pub use time::now;
 
 use std::sync::Arc;
 
 /// Everything the service persists. Each concern is its own trait so a reader finds the
 /// queries for companies in one place; `Store` is what the rest of the service holds.
-pub trait Store: ClientStore + CompanyStore + ConnectionStore + Send + Sync + 'static {
+pub trait Store:
+    ClientStore
+    + CompanyStore
+    + ConnectionStore
+    + ConfigStore
+    + ReferenceDataStore
+    + Send
+    + Sync
+    + 'static
+{
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> Backend;
 }

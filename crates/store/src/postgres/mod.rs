@@ -2,7 +2,9 @@
 
 mod clients;
 mod companies;
+mod configuration;
 mod connections;
+mod reference_data;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::PgPool;
