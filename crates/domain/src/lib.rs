@@ -8,8 +8,10 @@
 pub mod commerce;
 pub mod company;
 pub mod connection;
+pub mod documents;
 pub mod ids;
 pub mod integration;
+pub mod mapping;
 pub mod money;
 pub mod paging;
 
