@@ -1,8 +1,7 @@
 //! A GBP merchant's settings and records built from push JSON, as a client sends them.
 
 use crate::commerce::{
-    CommerceChange, CommerceRecord, Order, Payment, PaymentType, Product, Transaction,
-    parse_record,
+    CommerceChange, CommerceRecord, Order, Payment, PaymentType, Product, Transaction, parse_record,
 };
 use crate::mapping::*;
 use crate::money::Rounding;
@@ -91,10 +90,7 @@ pub fn line(id: &str, pct: &str, total: &str, tax: &str) -> Value {
 
 /// An order of `lines`, its total the lines' sum unless `total` says otherwise.
 pub fn order(id: &str, lines: Vec<Value>, tips: &str) -> Order {
-    let sum: Decimal = lines
-        .iter()
-        .map(|l| d(&l["totalAmount"].to_string()))
-        .sum();
+    let sum: Decimal = lines.iter().map(|l| d(&l["totalAmount"].to_string())).sum();
     order_with_total(id, lines, &sum.to_string(), tips)
 }
 

@@ -23,7 +23,10 @@ fn a_cash_day_with_tax_and_tips() {
                 "0",
             ),
         ],
-        payments: vec![payment("p1", "Cash", "13.00"), payment("p2", "Cash", "9.50")],
+        payments: vec![
+            payment("p1", "Cash", "13.00"),
+            payment("p2", "Cash", "9.50"),
+        ],
         ..PeriodRecords::default()
     };
     assert_eq!(
@@ -127,7 +130,10 @@ fn a_refund_as_credit_note_beside_the_days_sales() {
             order("o1", vec![line("l1", "20", "60.00", "10.00")], "0"),
             order("o2", vec![line("l2", "20", "-12.00", "-2.00")], "0"),
         ],
-        payments: vec![payment("p1", "Card", "60.00"), payment("p2", "Card", "-12.00")],
+        payments: vec![
+            payment("p1", "Card", "60.00"),
+            payment("p2", "Card", "-12.00"),
+        ],
         ..PeriodRecords::default()
     };
     let out = preview(&settings(), &records);
@@ -174,7 +180,9 @@ fn a_day_with_fees_fee_refunds_and_a_payout() {
     let common = json!({"date": "2024-05-01", "currency": "GBP"});
     let doc = |v: serde_json::Value| {
         let mut d = common.clone();
-        d.as_object_mut().unwrap().extend(v.as_object().unwrap().clone());
+        d.as_object_mut()
+            .unwrap()
+            .extend(v.as_object().unwrap().clone());
         d
     };
     assert_eq!(
@@ -287,7 +295,11 @@ fn the_journal_example_of_the_docs() {
     let mut s = journal_settings();
     s.clearing_account = "1000".into();
     let records = PeriodRecords {
-        orders: vec![order("o1", vec![line("l1", "20", "1200.00", "200.00")], "50.00")],
+        orders: vec![order(
+            "o1",
+            vec![line("l1", "20", "1200.00", "200.00")],
+            "50.00",
+        )],
         payments: vec![payment("p1", "Cash", "1250.00")],
         transactions: vec![
             transaction("f1", "PaymentFee", "-60.00"),
