@@ -1,2 +1,3 @@
+mod adjust;
 mod fixtures;
 mod golden;
