@@ -1,3 +1,5 @@
 mod adjust;
+mod days;
 mod fixtures;
 mod golden;
+mod props;
