@@ -271,6 +271,52 @@ proptest! {
     }
 
     #[test]
+    fn journal_accounts_hold_what_the_records_say(day in days::day()) {
+        let mut s = super::fixtures::journal_settings();
+        s.fees.as_mut().unwrap().fee_account_is_bank = false;
+        let records = days::build(&day);
+        let out = map(&s, &records, &SyncedState::default());
+        let got = ledger(&out.documents);
+        // Expected balances (debit positive), per currency, from the records alone.
+        let mut want: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+        let mut put = |c: &str, account: &str, x: Decimal| {
+            *want.entry((c.to_owned(), account.to_owned())).or_default() += x;
+        };
+        for o in &records.orders {
+            let sold = o.total_amount + o.total_gratuity.unwrap_or_default();
+            put(o.currency.code(), "income and tax", -sold);
+            put(o.currency.code(), "1200", sold); // owed until paid
+        }
+        for p in records.payments.iter().filter(|p| p.status == Some(crate::commerce::PaymentStatus::Paid)) {
+            let account = s.payment_account(p.payment_type.unwrap()).unwrap();
+            put(p.currency.code(), account, p.amount);
+            put(p.currency.code(), "1200", -p.amount);
+        }
+        for t in &records.transactions {
+            use crate::commerce::TransactionType as T;
+            let (c, x) = (t.currency.code(), t.total_amount.abs());
+            match t.transaction_type {
+                T::PaymentFee => { put(c, "6100", x); put(c, "1100", -x); }
+                T::PaymentFeeRefund => { put(c, "6110", -x); put(c, "1100", x); }
+                T::Payout | T::Transfer => { put(c, "1300", x); put(c, "1100", -x); }
+                T::FailedPayout => { put(c, "1300", -x); put(c, "1100", x); }
+                _ => {}
+            }
+        }
+        want.retain(|_, v| !v.is_zero());
+        let mut got_merged: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+        for ((c, account), x) in got {
+            let account = match account.as_str() {
+                "4000" | "4010" | "2300" | "2400" | "2200" => "income and tax".to_owned(),
+                _ => account,
+            };
+            *got_merged.entry((c, account)).or_default() += x;
+        }
+        got_merged.retain(|_, v| !v.is_zero());
+        prop_assert_eq!(got_merged, want);
+    }
+
+    #[test]
     fn re_running_a_period_against_its_own_state_writes_nothing(
         s in days::any_settings(), day in days::day()
     ) {
