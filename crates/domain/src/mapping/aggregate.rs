@@ -195,7 +195,12 @@ fn side_of(amount: Decimal) -> Side {
 }
 
 fn allocated(taxes: &[TaxAllocation]) -> Decimal {
-    taxes.iter().filter_map(|t| t.tax_amount).sum()
+    taxes
+        .iter()
+        .filter_map(|t| t.tax_amount)
+        .try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
+        // Absurd allocations: an amount no net can be taken from, reported as an overflow.
+        .unwrap_or(Decimal::MAX)
 }
 
 /// The income account of a product: its first mapped category, else the catch-all.

@@ -99,6 +99,11 @@ pub fn map_period(
     let label = period.label();
     let (delta, mut state, mut warnings) =
         adjustments::delta(settings, &label, records, already_synced)?;
+    if !within_limits(&delta) {
+        return Err(MappingError::Overflow {
+            record_id: label.clone(),
+        });
+    }
     let mut documents = Vec::new();
     if !delta.is_empty() {
         let revision = already_synced.next_revision(&label);
@@ -134,6 +139,23 @@ pub fn map_period(
         warnings,
         state,
     })
+}
+
+/// Builders add, negate and take rates of these amounts; if all of them together stay well
+/// inside a decimal's range, none of that can overflow (and so never panics).
+fn within_limits(delta: &Totals) -> bool {
+    let limit = rust_decimal::Decimal::MAX / rust_decimal::Decimal::from(8);
+    let mut sum = rust_decimal::Decimal::ZERO;
+    for (_, a) in delta.iter() {
+        match sum
+            .checked_add(a.net.abs())
+            .and_then(|s| s.checked_add(a.tax.abs()))
+        {
+            Some(s) if s <= limit => sum = s,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// What every document of one run shares.

@@ -20,7 +20,8 @@ pub fn ledger_tax(
     currency: Currency,
     rounding: Rounding,
 ) -> Decimal {
-    let Some(p) = percentage else {
+    // No ledger rate outside 0–100%: keep the platform's figure for anything else.
+    let Some(p) = percentage.filter(|p| *p >= Decimal::ZERO && *p <= Decimal::ONE_HUNDRED) else {
         return commerce_tax;
     };
     match net

@@ -396,3 +396,20 @@ fn gift_cards_sold_are_a_prepaid_liability() {
                 "netAmount": "25.00", "taxAmount": "0.00"}])
     );
 }
+
+#[test]
+fn absurd_amounts_are_an_error_not_a_panic() {
+    let huge = "30000000000000000000000000000";
+    let records = PeriodRecords {
+        orders: vec![
+            order_with_total("o1", vec![], huge, "0"),
+            order_with_total("o2", vec![], huge, "0"),
+            order_with_total("o3", vec![], huge, "0"),
+        ],
+        ..PeriodRecords::default()
+    };
+    for s in [settings(), journal_settings()] {
+        let err = map_period(&s, &day(), &records, &SyncedState::default()).unwrap_err();
+        assert!(matches!(err, MappingError::Overflow { .. }), "{err:?}");
+    }
+}
