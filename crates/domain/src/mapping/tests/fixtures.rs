@@ -70,7 +70,7 @@ pub fn day() -> PeriodRef {
     PeriodRef::day("acme", date(2024, 5, 1))
 }
 
-fn record<T: CommerceRecord>(value: Value) -> T {
+pub fn record<T: CommerceRecord>(value: Value) -> T {
     match parse_record::<T>(&value, "").expect("valid record").change {
         CommerceChange::Upsert(r) => r,
         CommerceChange::Delete(id) => panic!("delete of {id}"),
@@ -95,7 +95,12 @@ pub fn order(id: &str, lines: Vec<Value>, tips: &str) -> Order {
 }
 
 pub fn order_with_total(id: &str, lines: Vec<Value>, total: &str, tips: &str) -> Order {
-    record(json!({
+    record(order_json(id, lines, total, tips))
+}
+
+/// An order's push JSON, for tests that add fields.
+pub fn order_json(id: &str, lines: Vec<Value>, total: &str, tips: &str) -> Value {
+    json!({
         "id": id,
         "currency": "GBP",
         "createdDate": "2024-05-01T10:00:00Z",
@@ -103,7 +108,7 @@ pub fn order_with_total(id: &str, lines: Vec<Value>, total: &str, tips: &str) ->
         "totalAmount": Value::Number(total.parse().unwrap()),
         "totalGratuity": Value::Number(tips.parse().unwrap()),
         "orderLineItems": lines,
-    }))
+    })
 }
 
 pub fn payment(id: &str, kind: &str, amount: &str) -> Payment {

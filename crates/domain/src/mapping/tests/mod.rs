@@ -2,4 +2,5 @@ mod adjust;
 mod days;
 mod fixtures;
 mod golden;
+mod options;
 mod props;
