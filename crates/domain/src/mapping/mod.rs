@@ -96,6 +96,9 @@ pub fn map_period(
     {
         return Err(MappingError::PaymentsNeedSubmittedInvoices);
     }
+    if settings.payout_account.as_deref() == Some(settings.clearing_account.as_str()) {
+        return Err(MappingError::PayoutAccountIsClearing);
+    }
     let label = period.label();
     let (delta, mut state, mut warnings) =
         adjustments::delta(settings, &label, records, already_synced)?;
@@ -132,6 +135,7 @@ pub fn map_period(
             }
         }
     }
+    warnings.extend(allocation_warnings(&documents));
     warnings.sort_by(|a, b| (&a.code, &a.message).cmp(&(&b.code, &b.message)));
     warnings.dedup();
     Ok(MappingOutput {
@@ -139,6 +143,38 @@ pub fn map_period(
         warnings,
         state,
     })
+}
+
+/// Money allocated beyond a document's total is refused by ledgers (Xero, QuickBooks). It
+/// happens when a day's payments include another day's sales; say so, naming the document,
+/// rather than guess which payment belongs where.
+fn allocation_warnings(documents: &[Document]) -> Vec<Warning> {
+    // Amounts here are already in minor units: the rounding rule never applies.
+    let show = |d: &Document, x| d.currency.format(x, crate::money::Rounding::HalfEven);
+    let mut warnings = Vec::new();
+    for target in documents.iter().filter(|d| d.total.is_some()) {
+        let allocated: rust_decimal::Decimal = documents
+            .iter()
+            .filter(|d| d.applies_to.as_ref() == Some(&target.key))
+            .filter_map(|d| d.amount)
+            .sum();
+        let total = target.total.unwrap_or_default();
+        if allocated > total {
+            warnings.push(Warning {
+                code: "overAllocated".to_owned(),
+                message: format!(
+                    "{} {} is {} but {} is allocated to it: the ledger will refuse the excess \
+                     (payments for another day's sales?)",
+                    target.kind.as_str(),
+                    target.key,
+                    show(target, total),
+                    show(target, allocated),
+                ),
+                record_id: None,
+            });
+        }
+    }
+    warnings
 }
 
 /// Builders add, negate and take rates of these amounts; if all of them together stay well

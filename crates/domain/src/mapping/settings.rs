@@ -169,6 +169,8 @@ pub enum MappingError {
     },
     #[error("payments can only be allocated to Submitted invoices, but invoices are set to Draft")]
     PaymentsNeedSubmittedInvoices,
+    #[error("the payout account must differ from the card clearing account")]
+    PayoutAccountIsClearing,
     #[error("amounts of record `{record_id}` are too large to add up")]
     Overflow { record_id: String },
 }

@@ -270,3 +270,37 @@ fn gift_cards_sold_without_a_prepaid_account_stop_the_sync() {
         "the prepaid account is not set, but record `o1` needs it"
     );
 }
+
+#[test]
+fn payments_beyond_the_invoice_are_flagged() {
+    let records = PeriodRecords {
+        orders: vec![order("o1", vec![line("l1", "20", "12.00", "2.00")], "0")],
+        // Yesterday's order paid today, with today's.
+        payments: vec![
+            payment("p1", "Card", "12.00"),
+            payment("p0", "Card", "30.00"),
+        ],
+        ..PeriodRecords::default()
+    };
+    let out = preview(&settings(), &records);
+    assert_eq!(out["documents"][1]["amount"], json!("42.00"));
+    assert_eq!(
+        out["warnings"],
+        json!([{"code": "overAllocated", "message":
+            "invoice cs:acme:2024-05-01:GBP:invoice:r0 is 12.00 but 42.00 is allocated to it: \
+             the ledger will refuse the excess (payments for another day's sales?)"}])
+    );
+}
+
+#[test]
+fn a_payout_into_the_clearing_account_itself_is_refused() {
+    let mut s = settings();
+    s.payout_account = Some(s.clearing_account.clone());
+    let err = map_period(
+        &s,
+        &day(),
+        &PeriodRecords::default(),
+        &SyncedState::default(),
+    );
+    assert_eq!(err.unwrap_err(), MappingError::PayoutAccountIsClearing);
+}
