@@ -175,9 +175,22 @@ impl From<Totals> for Vec<(Bucket, Amounts)> {
 impl Totals {
     /// Adds `amounts` to `bucket`; `None` on decimal overflow.
     pub fn add(&mut self, bucket: Bucket, amounts: Amounts) -> Option<()> {
-        let entry = self.0.entry(bucket).or_default();
-        *entry = entry.checked_add(amounts)?;
-        self.0.retain(|_, a| !a.is_zero());
+        use std::collections::btree_map::Entry;
+        match self.0.entry(bucket) {
+            Entry::Vacant(v) => {
+                if !amounts.is_zero() {
+                    v.insert(amounts);
+                }
+            }
+            Entry::Occupied(mut o) => {
+                let sum = o.get().checked_add(amounts)?;
+                if sum.is_zero() {
+                    o.remove();
+                } else {
+                    *o.get_mut() = sum;
+                }
+            }
+        }
         Some(())
     }
 
@@ -223,5 +236,53 @@ impl Totals {
                 .map(|(b, a)| (b.clone(), *a))
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(account: &str) -> Bucket {
+        Bucket::Payment {
+            group: GroupKey::currency_only(Currency::from_code("GBP").unwrap()),
+            payment_type: "Cash".into(),
+            account: account.into(),
+            side: Side::Sale,
+        }
+    }
+
+    #[test]
+    fn entries_that_cancel_out_disappear() {
+        let mut t = Totals::default();
+        t.add(
+            bucket("1000"),
+            Amounts::new(Decimal::new(1250, 2), Decimal::ZERO),
+        );
+        t.add(
+            bucket("1100"),
+            Amounts::new(Decimal::new(5, 0), Decimal::ZERO),
+        );
+        let mut other = Totals::default();
+        other.add(
+            bucket("1000"),
+            Amounts::new(Decimal::new(125, 1), Decimal::ZERO),
+        );
+        let rest = t.minus(&other).unwrap();
+        assert_eq!(rest.iter().count(), 1);
+        assert!(rest.minus(&rest).unwrap().is_empty());
+        assert_eq!(rest.minus(&rest).unwrap(), Totals::default());
+        t.add(bucket("9"), Amounts::default());
+        assert_eq!(t.iter().count(), 2, "zero amounts are not stored");
+    }
+
+    #[test]
+    fn overflow_is_reported_not_panicked() {
+        let mut t = Totals::default();
+        t.add(bucket("1"), Amounts::new(Decimal::MAX, Decimal::ZERO));
+        assert_eq!(
+            t.add(bucket("1"), Amounts::new(Decimal::MAX, Decimal::ZERO)),
+            None
+        );
     }
 }
