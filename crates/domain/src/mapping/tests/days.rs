@@ -39,6 +39,8 @@ pub struct OrderSpec {
     /// The platform's own rounding of the order total: −1, 0 or +1 minor unit.
     pub residue: i64,
     pub tips: i64,
+    /// A service charge (net, minor units) at 20%, if any.
+    pub charge: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,13 +77,15 @@ pub fn order() -> impl Strategy<Value = OrderSpec> {
         prop::collection::vec(line(), 1..5),
         -1i64..=1,
         prop_oneof![3 => Just(0i64), 1 => 0i64..2_000, 1 => -500i64..0],
+        prop::option::weighted(0.2, -500i64..3_000),
     )
-        .prop_map(|(currency, shop, lines, residue, tips)| OrderSpec {
+        .prop_map(|(currency, shop, lines, residue, tips, charge)| OrderSpec {
             currency,
             shop,
             lines,
             residue,
             tips,
+            charge,
         })
 }
 
@@ -174,7 +178,14 @@ pub fn line_amounts(o: &OrderSpec, l: &LineSpec) -> (Decimal, Decimal) {
 
 pub fn order_total(o: &OrderSpec) -> Decimal {
     let lines: Decimal = o.lines.iter().map(|l| line_amounts(o, l).0).sum();
-    lines + money(o.currency, o.residue)
+    lines + charge_amounts(o).map_or(Decimal::ZERO, |c| c.0) + money(o.currency, o.residue)
+}
+
+/// `(totalAmount, tax)` of the order's service charge, taxed at 20%.
+pub fn charge_amounts(o: &OrderSpec) -> Option<(Decimal, Decimal)> {
+    let net = money(o.currency, o.charge?);
+    let tax = round_half_up(net * d("0.2"), currency(o.currency).decimals());
+    Some((net + tax, tax))
 }
 
 pub fn build_order(id: &str, o: &OrderSpec, modified: &str) -> Order {
@@ -208,6 +219,12 @@ pub fn build_order(id: &str, o: &OrderSpec, modified: &str) -> Order {
         // Payment `p<i>` belongs to order `o<i>`: it takes the order's shop as its group.
         "payments": [{"id": format!("p{}", &id[1..]), "type": "Card"}],
     });
+    if let Some((total, tax)) = charge_amounts(o) {
+        v["serviceCharges"] = json!([{
+            "description": "Service", "type": "Generic", "quantity": 1,
+            "taxPercentage": 20, "totalAmount": num(total), "taxAmount": num(tax),
+        }]);
+    }
     if o.shop > 0 {
         v["locationRef"] = json!({"id": format!("shop-{}", o.shop)});
     }

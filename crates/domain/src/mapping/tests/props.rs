@@ -249,7 +249,13 @@ proptest! {
                 let class = if ls.net < 0 { "creditNote" } else { "invoice" };
                 add(&mut split, c, class, l.total_amount.abs());
             }
-            let residue = o.total_amount - o.order_line_items.iter().map(|l| l.total_amount).sum::<Decimal>();
+            for ch in &o.service_charges {
+                let class = if ch.total_amount < Decimal::ZERO { "creditNote" } else { "invoice" };
+                add(&mut split, c, class, ch.total_amount.abs());
+            }
+            let parts: Decimal = o.order_line_items.iter().map(|l| l.total_amount)
+                .chain(o.service_charges.iter().map(|c| c.total_amount)).sum();
+            let residue = o.total_amount - parts;
             if o.total_amount.is_sign_negative() && !o.total_amount.is_zero() {
                 add(&mut split, c, "creditNote", -residue);
             } else {
@@ -314,6 +320,18 @@ proptest! {
         }
         got_merged.retain(|_, v| !v.is_zero());
         prop_assert_eq!(got_merged, want);
+    }
+
+    #[test]
+    fn the_order_records_arrive_in_does_not_matter(s in days::any_settings(), day in days::day()) {
+        let records = days::build(&day);
+        let mut reversed = records.clone();
+        reversed.orders.reverse();
+        reversed.payments.reverse();
+        reversed.transactions.reverse();
+        let a = serde_json::to_value(map(&s, &records, &SyncedState::default())).unwrap();
+        let b = serde_json::to_value(map(&s, &reversed, &SyncedState::default())).unwrap();
+        prop_assert_eq!(a, b);
     }
 
     #[test]
