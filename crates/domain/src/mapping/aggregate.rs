@@ -150,7 +150,7 @@ pub fn order_contribution(ctx: &mut Context, order: &Order) -> Result<Totals, Ma
         if part.total.is_zero() && part.tax.is_zero() {
             continue;
         }
-        add_part(ctx, &mut totals, &group, part, &order.id).ok_or_else(overflow)??;
+        add_part(ctx, &mut totals, &group, part, &order.id)?;
     }
     let order_side = side_of(order.total_amount);
     let residue = order.total_amount.checked_sub(sum).ok_or_else(overflow)?;
@@ -233,15 +233,18 @@ fn untaxed(ctx: &Context, group: &GroupKey, side: Side, role: LineRole, account:
     }
 }
 
-/// Adds one part; the outer `Option` is overflow, the inner `Result` a mapping error.
+/// Adds one part: its sales bucket and, in journal mode, its tax liabilities.
 fn add_part(
     ctx: &Context,
     totals: &mut Totals,
     group: &GroupKey,
     part: &Part,
     record_id: &str,
-) -> Option<Result<(), MappingError>> {
+) -> Result<(), MappingError> {
     let s = ctx.settings;
+    let overflow = || MappingError::Overflow {
+        record_id: record_id.to_owned(),
+    };
     let side = side_of(part.total);
     // Refunded products go to the refund account; refunded gift cards undo the liability.
     let account = match (side, part.role) {
@@ -254,14 +257,14 @@ fn add_part(
         OutputMode::Documents => match tax_rate(s, part, percentage) {
             Some(id) => Some(id),
             None => {
-                return Some(Err(MappingError::UnmappedTaxRate {
+                return Err(MappingError::UnmappedTaxRate {
                     percentage,
                     record_id: record_id.to_owned(),
-                }));
+                });
             }
         },
     };
-    let net = part.total.checked_sub(part.tax)?;
+    let net = part.total.checked_sub(part.tax).ok_or_else(overflow)?;
     let bucket = Bucket::Sales {
         group: group.clone(),
         side,
@@ -270,7 +273,9 @@ fn add_part(
         tax_rate_id,
         percentage,
     };
-    totals.add(bucket, Amounts::new(net, part.tax))?;
+    totals
+        .add(bucket, Amounts::new(net, part.tax))
+        .ok_or_else(overflow)?;
     if s.output == OutputMode::Journal && !part.tax.is_zero() {
         let mut rest = part.tax;
         for t in part.taxes {
@@ -284,26 +289,30 @@ fn add_part(
                     side,
                     account: account.clone(),
                 };
-                totals.add(b, Amounts::new(amount, Decimal::ZERO))?;
-                rest = rest.checked_sub(amount)?;
+                totals
+                    .add(b, Amounts::new(amount, Decimal::ZERO))
+                    .ok_or_else(overflow)?;
+                rest = rest.checked_sub(amount).ok_or_else(overflow)?;
             }
         }
         if !rest.is_zero() {
             let Some(account) = s.tax.tax_liability_account.clone() else {
-                return Some(Err(MappingError::MissingAccount {
+                return Err(MappingError::MissingAccount {
                     role: "tax liability",
                     record_id: record_id.to_owned(),
-                }));
+                });
             };
             let b = Bucket::TaxLiability {
                 group: group.clone(),
                 side,
                 account,
             };
-            totals.add(b, Amounts::new(rest, Decimal::ZERO))?;
+            totals
+                .add(b, Amounts::new(rest, Decimal::ZERO))
+                .ok_or_else(overflow)?;
         }
     }
-    Some(Ok(()))
+    Ok(())
 }
 
 /// Components first (when they all agree), then the percentage, then the zero rate for
