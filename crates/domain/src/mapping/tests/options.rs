@@ -304,3 +304,24 @@ fn a_payout_into_the_clearing_account_itself_is_refused() {
     );
     assert_eq!(err.unwrap_err(), MappingError::PayoutAccountIsClearing);
 }
+
+#[test]
+fn a_catch_up_period_is_labelled_by_its_range_and_dated_on_its_last_day() {
+    let period = PeriodRef {
+        company_id: "acme".into(),
+        start_date: jiff::civil::date(2024, 5, 1),
+        end_date: jiff::civil::date(2024, 5, 3),
+    };
+    let records = PeriodRecords {
+        orders: vec![order("o1", vec![line("l1", "20", "12.00", "2.00")], "0")],
+        ..PeriodRecords::default()
+    };
+    let out = map_period(&settings(), &period, &records, &SyncedState::default()).unwrap();
+    let doc = &out.documents[0];
+    assert_eq!(
+        doc.key.full(),
+        "cs:acme:2024-05-01..2024-05-03:GBP:invoice:r0"
+    );
+    assert_eq!(doc.key.compact().get(..8), Some("240501IN"));
+    assert_eq!(doc.date, jiff::civil::date(2024, 5, 3));
+}
