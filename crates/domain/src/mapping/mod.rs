@@ -27,7 +27,9 @@ pub use settings::{
 };
 pub use totals::{Amounts, Bucket, GroupKey, LineRole, Side, Totals};
 
-use crate::commerce::{DatasetKind, Order, Payment, Product, Transaction};
+use crate::commerce::{
+    CommerceChange, CommerceRecord, DatasetKind, Order, Parsed, Payment, Product, Transaction,
+};
 use crate::documents::{Document, DocumentKey, DocumentKind, Line, Tracking, Warning};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -70,6 +72,38 @@ pub struct PeriodRecords {
     pub products: Vec<Product>,
     /// Records deleted since they were posted: their posting is reversed.
     pub deleted: Vec<(DatasetKind, String)>,
+}
+
+impl PeriodRecords {
+    /// From parsed pushes: upserts become records, deletes become reversals.
+    pub fn from_changes(
+        orders: &[Parsed<Order>],
+        payments: &[Parsed<Payment>],
+        transactions: &[Parsed<Transaction>],
+        products: Vec<Product>,
+    ) -> Self {
+        fn split<T: CommerceRecord + Clone>(
+            parsed: &[Parsed<T>],
+            deleted: &mut Vec<(DatasetKind, String)>,
+        ) -> Vec<T> {
+            let mut kept = Vec::new();
+            for p in parsed {
+                match &p.change {
+                    CommerceChange::Upsert(r) => kept.push(r.clone()),
+                    CommerceChange::Delete(id) => deleted.push((T::KIND, id.clone())),
+                }
+            }
+            kept
+        }
+        let mut deleted = Vec::new();
+        PeriodRecords {
+            orders: split(orders, &mut deleted),
+            payments: split(payments, &mut deleted),
+            transactions: split(transactions, &mut deleted),
+            products,
+            deleted,
+        }
+    }
 }
 
 /// The documents to write, what to tell the merchant, and the state once they are written.

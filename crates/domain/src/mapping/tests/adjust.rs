@@ -182,3 +182,19 @@ fn the_state_survives_a_round_trip_through_json() {
     let back: SyncedState = serde_json::from_str(&text).unwrap();
     assert_eq!(back, state);
 }
+
+#[test]
+fn parsed_pushes_split_into_records_and_deletions() {
+    let (orders, errors) = crate::commerce::parse_orders(
+        &json!([{"id": "o1"}, super::fixtures::order_json("o2", vec![], "5.00", "0")]),
+        "/orders",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let records = PeriodRecords::from_changes(&orders, &[], &[], vec![]);
+    assert_eq!(records.orders.len(), 1);
+    assert_eq!(records.orders[0].id, "o2");
+    assert_eq!(
+        records.deleted,
+        vec![(DatasetKind::Orders, "o1".to_owned())]
+    );
+}
