@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// What splits documents: the currency always, the location or country when chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GroupKey {
     pub currency: Currency,
     pub location: Option<String>,
@@ -63,6 +64,7 @@ pub enum LineRole {
 /// One place an amount lands. Accounts are resolved when the contribution is computed, so
 /// a reversal undoes exactly what was posted even if the settings changed since.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Bucket {
     /// Signed sales amounts (refunds negative), net and tax.
     Sales {
