@@ -1,0 +1,6 @@
+mod adjust;
+mod days;
+mod fixtures;
+mod golden;
+mod options;
+mod props;
