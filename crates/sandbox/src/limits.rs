@@ -39,7 +39,7 @@ impl Limited {
 }
 
 /// What is left after an admitted call (for `X-MinLimit-Remaining` / `X-DayLimit-Remaining`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Remaining {
     pub minute: u32,
     pub day: Option<u32>,

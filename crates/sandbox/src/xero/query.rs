@@ -150,7 +150,10 @@ fn parse(w: &str) -> Result<Vec<Vec<Clause>>, ApiError> {
 }
 
 fn clause(c: &str) -> Option<Clause> {
-    let c = c.trim_matches(|ch| ch == '(' || ch == ')' || ch == ' ');
+    let mut c = c.trim();
+    while let Some(inner) = c.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        c = inner.trim();
+    }
     for m in ["Contains", "StartsWith", "EndsWith"] {
         if let Some((path, rest)) = c.split_once(&format!(".{m}(")) {
             let arg = rest.strip_suffix(')')?.trim();
