@@ -48,17 +48,18 @@ fn problem(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
-fn parse_body<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, Response> {
+/// An optional JSON body: empty means all defaults.
+fn parse_body<T: for<'de> Deserialize<'de> + Default>(body: &Bytes) -> Result<T, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| problem(StatusCode::BAD_REQUEST, e.to_string()))
+    serde_json::from_slice(body).map_err(|e| e.to_string())
 }
 
 async fn create(s: SandboxState, kind: PlatformKind, body: Bytes) -> Response {
     let req: NewTenant = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e),
     };
     if let Some(c) = &req.country
         && c != "GB"
@@ -96,7 +97,7 @@ struct TenantPatch {
 async fn patch(s: SandboxState, kind: PlatformKind, id: String, body: Bytes) -> Response {
     let req: TenantPatch = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e),
     };
     let Some(cell) = s.platform(kind).tenant(&id) else {
         return problem(StatusCode::NOT_FOUND, "no such tenant");
@@ -117,7 +118,7 @@ async fn patch(s: SandboxState, kind: PlatformKind, id: String, body: Bytes) -> 
 async fn faults(s: SandboxState, kind: PlatformKind, body: Bytes) -> Response {
     let settings: FaultSettings = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, e),
     };
     if let Err(e) = settings.check() {
         return problem(StatusCode::BAD_REQUEST, e);

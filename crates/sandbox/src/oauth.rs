@@ -212,31 +212,32 @@ fn bad_page(msg: &str) -> Response {
 
 /// Checks the request; `Err` is either an error page (client or redirect URI unusable: never
 /// redirect there) or a redirect carrying `error=`.
-fn validate(s: &SandboxState, p: &AuthorizeParams) -> Result<(), Response> {
+fn validate(s: &SandboxState, p: &AuthorizeParams) -> Result<(), Box<Response>> {
     let Some(client) = s.client(&p.client_id) else {
-        return Err(bad_page("unauthorized_client: unknown client_id"));
+        return Err(Box::new(bad_page("unauthorized_client: unknown client_id")));
     };
     let absolute = p.redirect_uri.starts_with("http://") || p.redirect_uri.starts_with("https://");
     if !absolute || !client.allows(&p.redirect_uri) {
-        return Err(bad_page(
+        return Err(Box::new(bad_page(
             "invalid_request: redirect_uri is not registered for this client",
-        ));
+        )));
     }
     let problem = if p.response_type != "code" {
         Some("unsupported_response_type")
-    } else if p.state.is_empty() || p.code_challenge.len() < 43 {
-        Some("invalid_request")
-    } else if p.code_challenge_method != "S256" {
+    } else if p.state.is_empty() || p.code_challenge.len() < 43 || p.code_challenge_method != "S256"
+    {
         Some("invalid_request")
     } else {
         None
     };
     match problem {
-        Some(e) => Err(Redirect::to(&with_query(
-            &p.redirect_uri,
-            &[("error", e), ("state", &p.state)],
-        ))
-        .into_response()),
+        Some(e) => Err(Box::new(
+            Redirect::to(&with_query(
+                &p.redirect_uri,
+                &[("error", e), ("state", &p.state)],
+            ))
+            .into_response(),
+        )),
         None => Ok(()),
     }
 }
@@ -248,7 +249,7 @@ pub async fn authorize_page(
     Query(p): Query<AuthorizeParams>,
 ) -> Response {
     if let Err(r) = validate(&s, &p) {
-        return r;
+        return *r;
     }
     let hidden: String = [
         ("response_type", &p.response_type),
@@ -298,7 +299,7 @@ pub async fn consent(
     Form(p): Form<AuthorizeParams>,
 ) -> Response {
     if let Err(r) = validate(&s, &p) {
-        return r;
+        return *r;
     }
     if p.decision != "allow" {
         return Redirect::to(&with_query(

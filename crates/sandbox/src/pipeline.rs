@@ -46,12 +46,6 @@ pub enum ApiError {
     Validation(Vec<(Value, Vec<Issue>)>),
 }
 
-impl ApiError {
-    pub fn invalid(element: Value, issues: Vec<Issue>) -> Self {
-        ApiError::Validation(vec![(element, issues)])
-    }
-}
-
 /// The outcome of a call plus what the limiter said (for the remaining-calls headers).
 pub struct Answer {
     pub result: Result<Value, ApiError>,

@@ -18,16 +18,44 @@ pub fn class_of(kind: &str) -> Option<&'static str> {
     })
 }
 
-pub fn account(
-    code: &str,
-    name: &str,
-    kind: &str,
-    tax: &str,
+/// What defines an account in the chart.
+#[derive(Clone, Copy)]
+pub struct NewAccount<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub tax: &'a str,
+    pub payments: bool,
+    pub system: Option<&'a str>,
+}
+
+const fn row<'a>(
+    code: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    tax: &'a str,
     payments: bool,
-    system: Option<&str>,
-    currency: &str,
-    now: Timestamp,
-) -> Value {
+    system: Option<&'a str>,
+) -> NewAccount<'a> {
+    NewAccount {
+        code,
+        name,
+        kind,
+        tax,
+        payments,
+        system,
+    }
+}
+
+pub fn account(n: NewAccount<'_>, currency: &str, now: Timestamp) -> Value {
+    let NewAccount {
+        code,
+        name,
+        kind,
+        tax,
+        payments,
+        system,
+    } = n;
     let mut a = json!({
         "AccountID": uuid::Uuid::new_v4().to_string(),
         "Code": code,
@@ -143,16 +171,16 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
         t.push("TaxRates", r);
     }
     let tax_liability = if us { "Sales Tax Payable" } else { "VAT" };
-    let chart: &[(&str, &str, &str, &str, bool, Option<&str>)] = &[
-        ("090", "Business Bank Account", "BANK", none, false, None),
-        ("091", "Card Clearing", "BANK", none, false, None),
-        ("092", "Cash Takings", "CURRENT", none, true, None),
-        ("093", "Gift Card Redemptions", "CURRENT", none, false, None),
-        ("200", "Sales", "REVENUE", out, false, None),
-        ("210", "Sales Refunds", "REVENUE", out, false, None),
-        ("250", "Old Sales (archived)", "REVENUE", out, false, None),
-        ("260", "Other Revenue", "REVENUE", out, false, None),
-        (
+    let chart = [
+        row("090", "Business Bank Account", "BANK", none, false, None),
+        row("091", "Card Clearing", "BANK", none, false, None),
+        row("092", "Cash Takings", "CURRENT", none, true, None),
+        row("093", "Gift Card Redemptions", "CURRENT", none, false, None),
+        row("200", "Sales", "REVENUE", out, false, None),
+        row("210", "Sales Refunds", "REVENUE", out, false, None),
+        row("250", "Old Sales (archived)", "REVENUE", out, false, None),
+        row("260", "Other Revenue", "REVENUE", out, false, None),
+        row(
             "270",
             "Payment Fee Refunds",
             "OTHERINCOME",
@@ -160,8 +188,8 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
             false,
             None,
         ),
-        ("310", "Cost of Goods Sold", "DIRECTCOSTS", inp, false, None),
-        (
+        row("310", "Cost of Goods Sold", "DIRECTCOSTS", inp, false, None),
+        row(
             "404",
             "Payment Processing Fees",
             "OVERHEADS",
@@ -169,8 +197,8 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
             false,
             None,
         ),
-        ("429", "General Expenses", "OVERHEADS", inp, false, None),
-        (
+        row("429", "General Expenses", "OVERHEADS", inp, false, None),
+        row(
             "610",
             "Accounts Receivable",
             "CURRENT",
@@ -178,7 +206,7 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
             false,
             Some("DEBTORS"),
         ),
-        (
+        row(
             "800",
             "Accounts Payable",
             "CURRLIAB",
@@ -186,11 +214,11 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
             false,
             Some("CREDITORS"),
         ),
-        ("820", tax_liability, "CURRLIAB", none, false, Some("GST")),
-        ("830", "Gratuities Payable", "CURRLIAB", none, false, None),
-        ("840", "Gift Card Liability", "CURRLIAB", none, false, None),
-        ("860", "Rounding", "CURRLIAB", none, false, Some("ROUNDING")),
-        (
+        row("820", tax_liability, "CURRLIAB", none, false, Some("GST")),
+        row("830", "Gratuities Payable", "CURRLIAB", none, false, None),
+        row("840", "Gift Card Liability", "CURRLIAB", none, false, None),
+        row("860", "Rounding", "CURRLIAB", none, false, Some("ROUNDING")),
+        row(
             "970",
             "Owner A Funds Introduced",
             "EQUITY",
@@ -199,9 +227,9 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
             None,
         ),
     ];
-    for (code, n, kind, tax, pay, sys) in chart {
-        let mut a = account(code, n, kind, tax, *pay, *sys, currency, now);
-        if *code == "250" {
+    for n in chart {
+        let mut a = account(n, currency, now);
+        if n.code == "250" {
             a["Status"] = json!("ARCHIVED");
         }
         t.push("Accounts", a);

@@ -79,7 +79,15 @@ pub fn save_account(
         .get("EnablePaymentsToAccount")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let mut a = seed::account(code, name, kind, tax, payments, None, &t.currency, now);
+    let spec = seed::NewAccount {
+        code,
+        name,
+        kind,
+        tax,
+        payments,
+        system: None,
+    };
+    let mut a = seed::account(spec, &t.currency, now);
     if let Some(n) = s(v, "BankAccountNumber") {
         a["BankAccountNumber"] = json!(n);
     }
