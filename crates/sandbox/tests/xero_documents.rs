@@ -109,6 +109,45 @@ async fn sales_day_invoice_payments_credit_note_and_lookup() {
     assert_eq!(amount(&after["Invoices"][0]["AmountDue"]), "0.00");
     assert_eq!(amount(&after["Invoices"][0]["AmountPaid"]), "135.67");
 
+    // Undo: delete the cash payment; the invoice is open again and cannot be voided until the
+    // card payment goes too.
+    let cash_id = p2["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
+    let (status, _, del) = app
+        .xero(
+            &t,
+            "POST",
+            &format!("Payments/{cash_id}"),
+            Some(json!({"Status": "DELETED"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{del}");
+    assert_eq!(del["Payments"][0]["Status"], "DELETED");
+    let (_, _, reopened) = app
+        .xero(&t, "GET", &format!("Invoices/{id}"), None, None)
+        .await;
+    assert_eq!(reopened["Invoices"][0]["Status"], "AUTHORISED");
+    assert_eq!(amount(&reopened["Invoices"][0]["AmountDue"]), "35.67");
+    let void = json!({"InvoiceID": id, "Status": "VOIDED"});
+    let (status, _, refused) = app
+        .xero(&t, "POST", "Invoices", Some(void.clone()), None)
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    let card_id = p["Payments"][0]["PaymentID"].as_str().unwrap().to_owned();
+    let (status, _, _) = app
+        .xero(
+            &t,
+            "POST",
+            &format!("Payments/{card_id}"),
+            Some(json!({"Status": "DELETED"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _, voided) = app.xero(&t, "POST", "Invoices", Some(void), None).await;
+    assert_eq!(status, 200, "{voided}");
+    assert_eq!(voided["Invoices"][0]["Status"], "VOIDED");
+
     // A second invoice, partly settled by a credit note allocation, and a refund credit note.
     let (_, _, v) = app
         .xero(&t, "PUT", "Invoices", Some(json!({"Type": "ACCREC", "Contact": {"ContactID": customer}, "Status": "AUTHORISED",

@@ -77,10 +77,8 @@ pub fn save_payment(
     v: &Value,
     id: Option<&str>,
 ) -> Result<Value, Vec<Issue>> {
-    if id.is_some() || s(v, "PaymentID").is_some() {
-        return Err(vec![issue(
-            "Payments cannot be edited; delete and re-create them.",
-        )]);
+    if let Some(id) = id.or_else(|| s(v, "PaymentID")) {
+        return delete_payment(t, now, v, id);
     }
     let mut issues = Vec::new();
     let doc = target(t, v).map_err(|e| issues.push(e)).ok();
@@ -265,4 +263,65 @@ pub fn allocate(
         &when,
     );
     Ok(alloc)
+}
+
+/// `POST /Payments/{id}` with `{"Status": "DELETED"}`: the only change Xero allows to a
+/// payment; the money goes back onto the document, which is AUTHORISED again.
+fn delete_payment(
+    t: &mut Tenant,
+    now: Timestamp,
+    v: &Value,
+    id: &str,
+) -> Result<Value, Vec<Issue>> {
+    if s(v, "Status") != Some("DELETED") {
+        return Err(vec![issue(
+            "Payments can only be deleted (Status DELETED), not edited.",
+        )]);
+    }
+    let Some(p) = t.find("Payments", "PaymentID", id).cloned() else {
+        return Err(vec![issue(format!("Payment '{id}' could not be found."))]);
+    };
+    if s(&p, "Status") == Some("DELETED") {
+        return Err(vec![issue("This payment has already been deleted.")]);
+    }
+    let mut issues = Vec::new();
+    refs::date(t, &json!({"Date": p["Date"]}), "Date", now, &mut issues);
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let amount = p.get("Amount").and_then(dec).unwrap_or_default();
+    let (k, key) = if p.get("Invoice").is_some() {
+        (&INVOICE, "Invoice")
+    } else {
+        (&CREDIT_NOTE, "CreditNote")
+    };
+    let doc_id = p[key][k.id].as_str().unwrap_or_default().to_owned();
+    if let Some(doc) = t.find_mut(k.coll, k.id, &doc_id) {
+        let due_key = if k.coll == "Invoices" {
+            "AmountDue"
+        } else {
+            "RemainingCredit"
+        };
+        let due = doc.get(due_key).and_then(dec).unwrap_or_default();
+        doc[due_key] = num(due + amount);
+        if k.coll == "Invoices" {
+            let paid = doc.get("AmountPaid").and_then(dec).unwrap_or_default();
+            doc["AmountPaid"] = num(paid - amount);
+        }
+        if let Some(list) = doc.get_mut("Payments").and_then(Value::as_array_mut) {
+            list.retain(|x| s(x, "PaymentID") != Some(id));
+        }
+        if s(doc, "Status") == Some("PAID") {
+            doc["Status"] = json!("AUTHORISED");
+            if let Some(m) = doc.as_object_mut() {
+                m.remove("FullyPaidOnDate");
+            }
+        }
+    }
+    let Some(stored) = t.find_mut("Payments", "PaymentID", id) else {
+        return Err(vec![issue(format!("Payment '{id}' could not be found."))]);
+    };
+    stored["Status"] = json!("DELETED");
+    stored["UpdatedDateUTC"] = xero_timestamp(now);
+    Ok(stored.clone())
 }

@@ -25,7 +25,7 @@ pub async fn spawn() -> App {
     opts.clock = Some(Arc::new(clock.clone()));
     opts.seed = Some(42);
     let state = SandboxState::new(opts);
-    tokio::spawn(sandbox::serve(listener, state));
+    tokio::spawn(sandbox::serve_with(listener, state));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
