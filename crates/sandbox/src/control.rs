@@ -23,6 +23,16 @@ struct NewTenant {
     country: Option<String>,
 }
 
+/// What a control-made grant may do: everything, offline included.
+fn full_scope(kind: PlatformKind) -> &'static str {
+    match kind {
+        PlatformKind::Xero => {
+            "openid profile email accounting.transactions accounting.settings accounting.contacts offline_access"
+        }
+        PlatformKind::QuickBooks => "com.intuit.quickbooks.accounting openid",
+    }
+}
+
 /// Creates a seeded tenant and a grant reaching it; returns its id and tokens.
 pub fn new_tenant(
     s: &SandboxState,
@@ -39,7 +49,7 @@ pub fn new_tenant(
     platform.add_tenant(id.clone(), TenantCell::new(tenant));
     let now = s.now();
     let mut auth = lock(&platform.auth);
-    let grant = auth.new_grant(vec![id.clone()], now);
+    let grant = auth.new_grant(vec![id.clone()], full_scope(kind), now);
     let tokens = auth.issue(&grant, kind, now);
     (id, tokens)
 }

@@ -22,6 +22,9 @@ use std::collections::HashMap;
 pub struct Grant {
     pub id: String,
     pub tenants: Vec<String>,
+    /// Space-separated scopes consented to; Xero issues refresh tokens only with
+    /// `offline_access`.
+    pub scope: String,
     pub created: Timestamp,
 }
 
@@ -78,23 +81,34 @@ fn random_token(bytes: usize) -> String {
 }
 
 impl AuthStore {
-    pub fn new_grant(&mut self, tenants: Vec<String>, now: Timestamp) -> String {
+    pub fn new_grant(&mut self, tenants: Vec<String>, scope: &str, now: Timestamp) -> String {
         let id = uuid::Uuid::new_v4().to_string();
         self.grants.insert(
             id.clone(),
             Grant {
                 id: id.clone(),
                 tenants,
+                scope: scope.to_owned(),
                 created: now,
             },
         );
         id
     }
 
+    /// A new token pair; the refresh token is empty when the grant has no offline access.
     pub fn issue(&mut self, grant: &str, kind: PlatformKind, now: Timestamp) -> Tokens {
+        let offline = kind == PlatformKind::QuickBooks
+            || self
+                .grants
+                .get(grant)
+                .is_some_and(|g| g.scope.split(' ').any(|x| x == "offline_access"));
         let tokens = Tokens {
             access_token: random_token(32),
-            refresh_token: random_token(32),
+            refresh_token: if offline {
+                random_token(32)
+            } else {
+                String::new()
+            },
             expires_at: now + SignedDuration::from_secs(kind.access_ttl()),
         };
         self.access.insert(
@@ -104,6 +118,9 @@ impl AuthStore {
                 expires_at: tokens.expires_at,
             },
         );
+        if !offline {
+            return tokens;
+        }
         self.refresh.insert(
             tokens.refresh_token.clone(),
             Refresh {
@@ -319,7 +336,7 @@ pub async fn consent(
     let code = random_token(24);
     {
         let mut auth = lock(&s.platform(kind).auth);
-        let grant = auth.new_grant(vec![tenant.clone()], now);
+        let grant = auth.new_grant(vec![tenant.clone()], &p.scope, now);
         auth.codes.insert(
             code.clone(),
             Code {
@@ -463,19 +480,22 @@ pub async fn token(
         }
     };
     let t = auth.issue(&grant, kind, now);
+    let scope = auth
+        .grants
+        .get(&grant)
+        .map(|g| g.scope.clone())
+        .unwrap_or_default();
     let mut body = json!({
         "access_token": t.access_token,
         "expires_in": kind.access_ttl(),
         "token_type": "Bearer",
-        "refresh_token": t.refresh_token,
+        "scope": scope,
     });
-    match kind {
-        PlatformKind::Xero => {
-            body["scope"] = json!(
-                "openid profile email accounting.transactions accounting.settings accounting.contacts offline_access"
-            )
-        }
-        PlatformKind::QuickBooks => body["x_refresh_token_expires_in"] = json!(kind.refresh_ttl()),
+    if !t.refresh_token.is_empty() {
+        body["refresh_token"] = json!(t.refresh_token);
+    }
+    if kind == PlatformKind::QuickBooks {
+        body["x_refresh_token_expires_in"] = json!(kind.refresh_ttl());
     }
     ([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
 }

@@ -115,6 +115,10 @@ async fn code_flow_with_pkce_and_rotating_refresh() {
     assert_eq!(ok.status(), 200);
     let tokens: Value = ok.json().await.unwrap();
     assert_eq!(tokens["expires_in"], 1800);
+    assert_eq!(
+        tokens["scope"],
+        "openid offline_access accounting.transactions"
+    );
     let access = tokens["access_token"].as_str().unwrap().to_owned();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
 
@@ -180,6 +184,35 @@ async fn code_flow_with_pkce_and_rotating_refresh() {
         app.xero(&t2, "GET", "Organisation", None, None).await.0,
         200
     );
+    // Without offline_access Xero issues no refresh token.
+    let mut online = allow.clone();
+    online[3] = ("scope", "openid accounting.transactions");
+    let r = app
+        .http
+        .post(&authorize)
+        .form(&online)
+        .send()
+        .await
+        .unwrap();
+    let code3 = query_param(r.headers()["location"].to_str().unwrap(), "code").unwrap();
+    let online_tokens: Value = app
+        .http
+        .post(&token_url)
+        .basic_auth("commerce-sync-sandbox", Some("sandbox-secret"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code3.as_str()),
+            ("redirect_uri", redirect),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(online_tokens["access_token"].is_string());
+    assert!(online_tokens.get("refresh_token").is_none());
     // The rotated refresh token works once too.
     let next = refresh_with(rotated["refresh_token"].as_str().unwrap().to_owned())
         .await
