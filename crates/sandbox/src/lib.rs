@@ -44,8 +44,10 @@
 //!   POST the query as the body) for `companyinfo`, `account`, `taxcode`, `taxrate`,
 //!   `customer`, `vendor`, `class`, `department`, `item`, `invoice`, `creditmemo`, `payment`,
 //!   `refundreceipt`, `bill`, `vendorcredit`, `billpayment`, `deposit`, `transfer`,
-//!   `journalentry`. `requestid` (≤50 chars) makes a write idempotent; `minorversion` is
-//!   accepted and ignored.
+//!   `journalentry`. `POST {entity}?operation=delete` with `{"Id","SyncToken"}` deletes a
+//!   transaction (refused while money is applied to it; deleting a payment reopens what it
+//!   paid). `requestid` (≤50 chars) makes a write idempotent; `minorversion` is accepted and
+//!   ignored.
 //!
 //! Both, under `/{xero|quickbooks}/_control` (no auth; CONTRACT.md "Sandboxes"):
 //! - `POST tenants` with optional `{"name", "country": "GB"|"US"}` (Xero defaults to GB,
@@ -81,8 +83,9 @@
 //! Single currency per tenant (the base one); no attachments, no Items/Quotes/Receipts in Xero;
 //! tax rounding is half away from zero per line (Xero) and per tax code total (QuickBooks);
 //! US QuickBooks "automated sales tax" is one fixed rate (8.875%) on lines marked `TAX`;
-//! QuickBooks transactions cannot be updated, voided or deleted, and its query endpoint filters
-//! on any field (the real one supports fewer); idempotent replays are kept forever and only
+//! QuickBooks transactions can be deleted but not updated or voided, and its query endpoint
+//! filters on any field (the real one supports fewer); OAuth scopes are recorded but not
+//! enforced per endpoint (Xero's granular scopes included); idempotent replays are kept forever and only
 //! for successful answers. Error messages follow the platforms' wording where known and are
 //! close paraphrases elsewhere.
 

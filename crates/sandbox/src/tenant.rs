@@ -60,6 +60,13 @@ impl Tenant {
             .find(|v| field_is(v, field, value))
     }
 
+    /// Takes a record out of its collection.
+    pub fn remove(&mut self, kind: &str, field: &str, value: &str) -> Option<Value> {
+        let list = self.collections.get_mut(kind)?;
+        let at = list.iter().position(|v| field_is(v, field, value))?;
+        Some(list.remove(at))
+    }
+
     /// Next number in a per-tenant sequence (document numbers, QuickBooks ids).
     pub fn next(&mut self, sequence: &str) -> u64 {
         let n = self.counters.entry(sequence.to_owned()).or_insert(0);

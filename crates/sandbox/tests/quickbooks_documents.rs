@@ -233,6 +233,32 @@ async fn us_sales_day_with_automated_sales_tax_and_every_entity() {
     let (_, _, read) = app.qbo(&t, "GET", &format!("invoice/{inv_id}"), None).await;
     assert_eq!(amount(&read["Invoice"]["Balance"]), "0.00");
 
+    // Undo: the invoice cannot go while paid; deleting a payment reopens it.
+    let (status, _, refused) = app
+        .qbo(
+            &t,
+            "POST",
+            "invoice?operation=delete",
+            Some(json!({"Id": inv_id, "SyncToken": "0"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    let pay_id = p["Payment"]["Id"].as_str().unwrap().to_owned();
+    let (status, _, del) = app
+        .qbo(
+            &t,
+            "POST",
+            "payment?operation=delete",
+            Some(json!({"Id": pay_id, "SyncToken": "0"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{del}");
+    assert_eq!(del["Payment"]["status"], "Deleted");
+    let (_, _, read) = app.qbo(&t, "GET", &format!("invoice/{inv_id}"), None).await;
+    assert_eq!(amount(&read["Invoice"]["Balance"]), "50.00");
+    let (status, _, p) = app.qbo(&t, "POST", "payment", Some(pay("50", "3"))).await;
+    assert_eq!(status, 200, "{p}");
+
     // Refunds: a credit memo, a journal entry paying the cash out, and a zero-value payment linking both.
     let (status, _, cm) = app
         .qbo(&t, "POST", "creditmemo", Some(json!({"CustomerRef": {"value": "1"}, "TxnDate": "2026-11-25",

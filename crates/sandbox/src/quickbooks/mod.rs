@@ -2,6 +2,7 @@
 //! our connector uses, at Intuit's paths under `/quickbooks`
 //! (`/quickbooks/v3/company/{realmId}/invoice`, `…/query?query=select …`).
 
+mod delete;
 mod errors;
 mod journals;
 mod names;
@@ -139,8 +140,15 @@ async fn write(
         if !v.is_object() {
             return Err(ApiError::BadRequest("Expected a JSON object".into()));
         }
-        let doc =
-            create(t, now, name, &v).map_err(|i| ApiError::Validation(vec![(v.clone(), i)]))?;
+        let doc = match q.get("operation").map(String::as_str) {
+            None | Some("create" | "update") => create(t, now, name, &v),
+            Some("delete") => delete::delete(t, name, &v),
+            Some(other) => Err(vec![Issue::new(
+                "500",
+                format!("Unsupported Operation: {other}"),
+            )]),
+        }
+        .map_err(|i| ApiError::Validation(vec![(v.clone(), i)]))?;
         Ok(reply(name, doc, now))
     })
     .await;
