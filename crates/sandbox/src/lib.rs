@@ -85,8 +85,8 @@
 //! US QuickBooks "automated sales tax" is one fixed rate (8.875%) on lines marked `TAX`;
 //! QuickBooks transactions can be deleted but not updated or voided, and its query endpoint
 //! filters on any field (the real one supports fewer); OAuth scopes are recorded but not
-//! enforced per endpoint (Xero's granular scopes included); idempotent replays are kept forever and only
-//! for successful answers. Error messages follow the platforms' wording where known and are
+//! enforced per endpoint (Xero's granular scopes included); idempotent replays are kept
+//! forever and only for successful answers. Error messages follow the platforms' wording where known and are
 //! close paraphrases elsewhere.
 
 mod clock;
