@@ -1,6 +1,7 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
 mod keys;
+mod sandbox;
 mod serve;
 mod settings;
 
@@ -36,6 +37,8 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Run only the accounting-platform sandboxes (local Xero and QuickBooks Online).
+    Sandbox(sandbox::SandboxArgs),
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Keys { command } => keys::run(command).await,
+            Command::Sandbox(args) => sandbox::run(args).await,
         }
     });
     match result {

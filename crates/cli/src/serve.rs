@@ -22,6 +22,9 @@ pub struct ServeArgs {
     /// Creates a client named "bootstrap" holding exactly this API key (for scripts and tests).
     #[arg(long, env = "COMMERCE_SYNC_BOOTSTRAP_API_KEY", hide_env_values = true)]
     bootstrap_api_key: Option<String>,
+    /// Also serve the accounting-platform sandboxes under /sandbox.
+    #[arg(long)]
+    sandbox: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -44,7 +47,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         store.backend().as_str()
     );
     tracing::info!(%address, database = store.backend().as_str(), "serving");
-    axum::serve(listener, web::router(state))
+    let mut app = web::router(state);
+    if args.sandbox {
+        app = app.merge(crate::sandbox::router(&public_url));
+        tracing::info!(
+            "sandboxes at {public_url}/sandbox/xero and {public_url}/sandbox/quickbooks"
+        );
+    }
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")
@@ -63,7 +73,7 @@ async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -31,8 +31,13 @@ impl Drop for Server {
 }
 
 fn serve(mut command: Command) -> Server {
+    command.args(["serve", "--listen", "127.0.0.1:0"]);
+    spawn_printing_address(command)
+}
+
+/// Starts a command that prints its address on its first stdout line.
+fn spawn_printing_address(mut command: Command) -> Server {
     let mut child = command
-        .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -185,4 +190,39 @@ fn bad_arguments_exit_with_usage() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("sqlite://"));
+}
+
+#[tokio::test]
+async fn sandboxes_alone_and_beside_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut alone = command(dir.path());
+    alone.args(["sandbox", "--listen", "127.0.0.1:0"]);
+    let alone = spawn_printing_address(alone);
+    let mut beside = command(dir.path());
+    beside
+        .env("COMMERCE_SYNC_BOOTSTRAP_API_KEY", "bootstrap-key-for-tests")
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox"]);
+    let beside = spawn_printing_address(beside);
+    for base in [
+        alone.base.trim_end_matches("/sandbox"),
+        beside.base.as_str(),
+    ] {
+        let response = reqwest::Client::new()
+            .post(format!("{base}/sandbox/xero/_control/tenants"))
+            .json(&serde_json::json!({"name": "Demo Ltd", "country": "GB"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 201, "{base}");
+        let tenant: serde_json::Value = response.json().await.unwrap();
+        assert!(
+            tenant["tenantId"].is_string() && tenant["accessToken"].is_string(),
+            "{tenant}"
+        );
+    }
+    assert_eq!(
+        companies_status(&beside.base, "bootstrap-key-for-tests").await,
+        200,
+        "the API is still there"
+    );
 }
