@@ -15,7 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
 use error::ApiError;
 use platforms::TokenCipher;
-use routes::{companies, connections, health, integrations};
+use routes::{companies, connections, health, integrations, push};
 use std::sync::Arc;
 use store::Store;
 
@@ -23,6 +23,8 @@ use store::Store;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Stores pushed datasets in the background.
+    pub ingest: engine::Ingest,
     pub cipher: Arc<TokenCipher>,
     /// Base of the links we hand out (no trailing slash).
     pub public_url: Arc<str>,
@@ -31,6 +33,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cipher: TokenCipher, public_url: &str) -> Self {
         Self {
+            ingest: engine::Ingest::new(store.clone()),
             store,
             cipher: Arc::new(cipher),
             public_url: public_url.trim_end_matches('/').into(),
@@ -74,6 +77,9 @@ pub fn router(state: AppState) -> Router {
             "/meta/companies/{companyId}/connections/{connectionId}",
             patch(connections::update),
         )
+        .route("/data/companies/{companyId}/sync/{dataType}", post(push::push_sales))
+        .route("/companies/{companyId}/data/{dataType}", post(push::post_records).put(push::put_records))
+        .route("/meta/companies/{companyId}/pull/history/{datasetId}", get(push::status))
         .route("/config/integrations", get(integrations::list))
         .route(
             "/config/integrations/{platformKey}/branding",

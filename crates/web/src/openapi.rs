@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, Validation, ValidationItem};
-use crate::routes::{companies, connections, integrations};
+use crate::routes::{companies, connections, integrations, push};
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -15,8 +15,9 @@ use utoipa::{Modify, OpenApi};
         connections::list, connections::create, connections::get, connections::update, connections::delete,
         connections::authorize,
         integrations::list, integrations::branding,
+        push::push_sales, push::post_records, push::put_records, push::status,
     ),
-    components(schemas(ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
+    components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
     modifiers(&Security),
     security(("auth_header" = [])),
 )]

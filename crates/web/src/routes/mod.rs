@@ -4,6 +4,7 @@ pub mod companies;
 pub mod connections;
 pub mod health;
 pub mod integrations;
+pub mod push;
 
 use crate::error::{ApiError, ValidationItem};
 use domain::{CompanyId, ConnectionId};

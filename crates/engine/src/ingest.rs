@@ -1,0 +1,232 @@
+//! Ingest: a pushed dataset becomes stored records, asynchronously.
+//!
+//! [`Ingest::accept`] checks the body's shape, records the dataset as `Queued` and answers at
+//! once; a background task parses every record (reporting each bad field), stores the good
+//! ones in one transaction and finishes the dataset with its counts and rejections. Pushing
+//! is idempotent by `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (left
+//! `Queued` or `Processing`, then marked `InternalError` at start-up) is safe to push again.
+
+use domain::commerce::{
+    CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
+    ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset,
+};
+use domain::{ClientId, CompanyId, ConnectionStatus, PlatformKey};
+use serde_json::Value;
+use std::sync::Arc;
+use store::{
+    Dataset, DatasetCounts, DatasetId, DatasetOutcome, DatasetStatus, NewDataset, RecordChange,
+    Store, StoreError,
+};
+use tokio::sync::Semaphore;
+
+/// Codat's published limit on records per pushed dataset.
+pub const MAX_RECORDS_PER_DATASET: usize = 5000;
+
+/// Datasets processed at once per process; further pushes wait for a slot (back-pressure
+/// instead of unbounded memory).
+const CONCURRENT_DATASETS: usize = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The body is not a dataset: each (JSON pointer, message).
+    #[error("the dataset body is invalid")]
+    Invalid(Vec<(String, String)>),
+    #[error("company not found")]
+    CompanyNotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Accepts pushed datasets and stores them in the background.
+#[derive(Clone)]
+pub struct Ingest {
+    store: Arc<dyn Store>,
+    slots: Arc<Semaphore>,
+}
+
+impl Ingest {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            slots: Arc::new(Semaphore::new(CONCURRENT_DATASETS)),
+        }
+    }
+
+    /// Records the dataset and starts storing it; answers the `Queued` dataset.
+    pub async fn accept(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        kind: DatasetKind,
+        body: Value,
+    ) -> Result<Dataset, IngestError> {
+        let (records, prefix) = records_of(kind, body).map_err(IngestError::Invalid)?;
+        let count = records.as_array().map_or(0, Vec::len);
+        let connection = self
+            .store
+            .list_connections(client, company)
+            .await?
+            .ok_or(IngestError::CompanyNotFound)?
+            .into_iter()
+            .find(|c| c.platform_key == PlatformKey::Commerce && c.status == ConnectionStatus::Linked)
+            .map(|c| c.id);
+        let slot = self.slots.clone().acquire_owned().await.expect("the semaphore is never closed");
+        let dataset = self
+            .store
+            .create_dataset(client, company, NewDataset { kind, connection_id: connection, received: count as u64 })
+            .await?
+            .ok_or(IngestError::CompanyNotFound)?;
+        let store = self.store.clone();
+        let id = dataset.id;
+        tokio::spawn(async move {
+            if let Err(e) = process(store.as_ref(), company, kind, id, records, &prefix, count).await {
+                tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
+                let outcome = failed(DatasetStatus::ProcessingError, format!("storing the records failed: {e}"), count);
+                let _ = store.finish_dataset(id, outcome).await;
+            }
+            drop(slot);
+        });
+        Ok(dataset)
+    }
+
+    /// Storing the dataset synchronously, for callers that want the outcome (benchmarks, tests).
+    pub async fn accept_and_wait(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        kind: DatasetKind,
+        body: Value,
+    ) -> Result<Dataset, IngestError> {
+        let (records, prefix) = records_of(kind, body).map_err(IngestError::Invalid)?;
+        let count = records.as_array().map_or(0, Vec::len);
+        let dataset = self
+            .store
+            .create_dataset(client, company, NewDataset { kind, connection_id: None, received: count as u64 })
+            .await?
+            .ok_or(IngestError::CompanyNotFound)?;
+        process(self.store.as_ref(), company, kind, dataset.id, records, &prefix, count).await?;
+        Ok(self.store.dataset(client, company, dataset.id).await?.expect("just stored"))
+    }
+}
+
+fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOutcome {
+    DatasetOutcome {
+        status,
+        error_message: Some(message),
+        counts: DatasetCounts { received: received as u64, ..DatasetCounts::default() },
+        rejections: Vec::new(),
+    }
+}
+
+/// Parses, stores and finishes one dataset.
+async fn process(
+    store: &dyn Store,
+    company: CompanyId,
+    kind: DatasetKind,
+    id: DatasetId,
+    records: Value,
+    prefix: &str,
+    received: usize,
+) -> Result<(), StoreError> {
+    if !store.claim_dataset(id).await? {
+        return Ok(());
+    }
+    let (changes, errors) = parse(kind, &records, prefix);
+    let applied = store.apply_changes(company, kind, id, changes).await?;
+    let mut outcome = DatasetOutcome::complete(applied, &errors);
+    outcome.counts.received = received as u64;
+    store.finish_dataset(id, outcome).await?;
+    Ok(())
+}
+
+/// Every record of the dataset as a change to store, and the errors of the rejected ones.
+pub fn parse(kind: DatasetKind, records: &Value, prefix: &str) -> (Vec<RecordChange>, Vec<RecordError>) {
+    fn changes<T: CommerceRecord>(records: &Value, prefix: &str) -> (Vec<RecordChange>, Vec<RecordError>) {
+        let (parsed, errors) = parse_dataset::<T>(records, prefix);
+        (parsed.iter().map(RecordChange::from_parsed).collect(), errors)
+    }
+    match kind {
+        DatasetKind::Orders => changes::<Order>(records, prefix),
+        DatasetKind::Payments => changes::<Payment>(records, prefix),
+        DatasetKind::Transactions => changes::<Transaction>(records, prefix),
+        DatasetKind::Locations => changes::<Location>(records, prefix),
+        DatasetKind::Products => changes::<Product>(records, prefix),
+        DatasetKind::ProductCategories => changes::<ProductCategory>(records, prefix),
+        DatasetKind::Customers => changes::<Customer>(records, prefix),
+        DatasetKind::PaymentMethods => changes::<PaymentMethod>(records, prefix),
+        DatasetKind::TaxComponents => changes::<TaxComponent>(records, prefix),
+    }
+}
+
+/// The records' array of a dataset body and its JSON pointer. Accepts the beta envelope
+/// `{"contractVersion", "orders": […]}` (the key in any first-letter case, as Codat's docs
+/// show `ProductCategories`) and the partner API's bare array.
+pub fn records_of(kind: DatasetKind, body: Value) -> Result<(Value, String), Vec<(String, String)>> {
+    let key = kind.json_key();
+    let (records, pointer) = match body {
+        Value::Array(_) => (body, String::new()),
+        Value::Object(mut object) => {
+            let capitalised = format!("{}{}", key[..1].to_uppercase(), &key[1..]);
+            let found = [key.to_owned(), capitalised].into_iter().find(|k| object.contains_key(k));
+            if let Some(version) = object.get("contractVersion").or_else(|| object.get("ContractVersion")) {
+                if !version.is_string() && !version.is_null() {
+                    return Err(vec![("/contractVersion".into(), "contractVersion must be a string".into())]);
+                }
+            }
+            match found {
+                Some(k) => (object.remove(&k).expect("just found"), format!("/{k}")),
+                None => return Err(vec![(format!("/{key}"), format!("{key} is required: the array of records to push"))]),
+            }
+        }
+        _ => return Err(vec![(String::new(), format!("the body must be {{\"{key}\": [...]}} or an array of records"))]),
+    };
+    match records.as_array() {
+        Some(items) if items.len() > MAX_RECORDS_PER_DATASET => Err(vec![(
+            pointer,
+            format!("a dataset holds at most {MAX_RECORDS_PER_DATASET} records; this one has {} — split it", items.len()),
+        )]),
+        Some(_) => Ok((records, pointer)),
+        None => Err(vec![(pointer, format!("{key} must be an array of records"))]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelopes_and_bare_arrays_are_both_datasets() {
+        let (records, pointer) = records_of(DatasetKind::Orders, json!({"contractVersion": "1", "orders": [{"id": "a"}]})).unwrap();
+        assert_eq!((records, pointer.as_str()), (json!([{"id": "a"}]), "/orders"));
+        let (_, pointer) = records_of(DatasetKind::ProductCategories, json!({"ContractVersion": "9.3.1", "ProductCategories": []})).unwrap();
+        assert_eq!(pointer, "/ProductCategories");
+        let (_, pointer) = records_of(DatasetKind::Payments, json!([])).unwrap();
+        assert_eq!(pointer, "");
+    }
+
+    #[test]
+    fn shapes_that_are_not_datasets_are_named() {
+        assert_eq!(records_of(DatasetKind::Orders, json!({"payments": []})).unwrap_err()[0].0, "/orders");
+        assert_eq!(records_of(DatasetKind::Orders, json!({"orders": {}})).unwrap_err()[0].0, "/orders");
+        assert_eq!(records_of(DatasetKind::Orders, json!("x")).unwrap_err()[0].0, "");
+        assert_eq!(records_of(DatasetKind::Orders, json!({"orders": [], "contractVersion": 3})).unwrap_err()[0].0, "/contractVersion");
+        let too_many = Value::Array(vec![json!({"id": "x"}); MAX_RECORDS_PER_DATASET + 1]);
+        let error = records_of(DatasetKind::Orders, json!({"orders": too_many})).unwrap_err();
+        assert!(error[0].1.contains("at most 5000"), "{error:?}");
+    }
+
+    #[test]
+    fn parsing_keeps_good_records_and_names_bad_ones() {
+        let records = json!([
+            {"id": "p1", "amount": 10.5, "currency": "GBP", "createdDate": "2026-01-01T10:00:00Z", "type": "Card", "status": "Paid"},
+            {"id": "p2", "amount": "ten", "currency": "GBP", "createdDate": "2026-01-01T10:00:00Z"},
+            {"id": "p3"}
+        ]);
+        let (changes, errors) = parse(DatasetKind::Payments, &records, "/payments");
+        let ids: Vec<_> = changes.iter().map(|c| (c.id.as_str(), c.delete)).collect();
+        assert_eq!(ids, [("p1", false), ("p3", true)]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].pointer, "/payments/1/amount");
+    }
+}
