@@ -9,8 +9,12 @@
 mod clients;
 mod companies;
 mod connections;
+mod datasets;
 mod error;
 pub mod postgres;
+mod push_rows;
+mod record_plan;
+mod records;
 mod rows;
 pub mod sqlite;
 pub mod testing;
@@ -19,14 +23,21 @@ mod time;
 pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
 pub use connections::{ConnectionStore, ConnectionUpdate};
+pub use datasets::{
+    Dataset, DatasetCounts, DatasetId, DatasetOutcome, DatasetStatus, DatasetStore, NewDataset,
+    Rejection,
+};
 pub use error::StoreError;
+pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use time::now;
 
 use std::sync::Arc;
 
 /// Everything the service persists. Each concern is its own trait so a reader finds the
 /// queries for companies in one place; `Store` is what the rest of the service holds.
-pub trait Store: ClientStore + CompanyStore + ConnectionStore + Send + Sync + 'static {
+pub trait Store:
+    ClientStore + CompanyStore + ConnectionStore + DatasetStore + RecordStore + Send + Sync + 'static
+{
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> Backend;
 }

@@ -3,6 +3,8 @@
 mod clients;
 mod companies;
 mod connections;
+mod datasets;
+mod records;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::PgPool;

@@ -8,6 +8,8 @@
 mod clients;
 mod companies;
 mod connections;
+mod datasets;
+mod records;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
