@@ -37,13 +37,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        if let Some(folder) = Path::new(options.get_filename()).parent() {
-            if !folder.as_os_str().is_empty() {
-                std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
-                    path: folder.display().to_string(),
-                    source,
-                })?;
-            }
+        if let Some(folder) = Path::new(options.get_filename()).parent()
+            && !folder.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
+                path: folder.display().to_string(),
+                source,
+            })?;
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
