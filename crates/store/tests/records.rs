@@ -1,27 +1,16 @@
 //! Pushed records on every backend: exact bodies, the idempotency rule, history, deletes,
-//! period reads, and concurrent pushes of the same records.
+//! period reads (races are in `concurrent_pushes.rs`).
 
 use domain::commerce::{DatasetKind, parse_orders};
-use domain::{ClientId, CompanyId, CompanyName, CompanyTags, NewCompany};
+use domain::{CompanyName, CompanyTags, NewCompany};
 use jiff::Timestamp;
-use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
-use store::{ApplyCounts, DatasetId, RecordChange, Store};
+use store::{DatasetId, RecordChange, Store};
 
-/// Runs `check` once per backend, each on a fresh database, on several threads so
-/// concurrent tasks really overlap.
-macro_rules! on_every_backend {
-    ($check:ident) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $check() {
-            for db in store::testing::TestDatabase::both().await {
-                let store = store::open(&db.url).await.expect("open");
-                eprintln!("{} on {}", stringify!($check), store.backend().as_str());
-                super::$check(store).await;
-            }
-        }
-    };
-}
+use common::{at, company, counts, delete, upsert};
+
+#[macro_use]
+mod common;
 
 mod backends {
     on_every_backend!(canonical_json_round_trips_exactly);
@@ -31,58 +20,7 @@ mod backends {
     on_every_backend!(undated_records_are_compared_by_body);
     on_every_backend!(an_id_repeated_in_one_push_applies_in_order);
     on_every_backend!(created_between_is_half_open_ordered_and_scoped);
-    on_every_backend!(the_same_dataset_applied_concurrently_lands_once);
-    on_every_backend!(concurrent_versions_serialize_into_one_history);
     on_every_backend!(deleting_the_company_removes_its_records);
-}
-
-pub async fn company(store: &Arc<dyn Store>) -> (ClientId, CompanyId) {
-    let client = store.ensure_client("pos").await.unwrap().id;
-    let company = store
-        .create_company(
-            client,
-            NewCompany {
-                name: CompanyName::parse("Shop").unwrap(),
-                description: None,
-                tags: CompanyTags::default(),
-            },
-        )
-        .await
-        .unwrap();
-    (client, company.id)
-}
-
-fn at(seconds: i64) -> Timestamp {
-    Timestamp::from_second(1_700_000_000 + seconds).unwrap()
-}
-
-fn upsert(id: &str, created: i64, modified: i64, tag: &str) -> RecordChange {
-    RecordChange {
-        id: id.into(),
-        created_date: Some(at(created)),
-        source_modified_date: Some(at(modified)),
-        canonical_json: format!(r#"{{"id":"{id}","tag":"{tag}","totalAmount":10.50}}"#),
-        delete: false,
-    }
-}
-
-fn delete(id: &str) -> RecordChange {
-    RecordChange {
-        id: id.into(),
-        created_date: None,
-        source_modified_date: None,
-        canonical_json: format!(r#"{{"id":"{id}"}}"#),
-        delete: true,
-    }
-}
-
-fn counts(inserted: u64, modified: u64, unchanged: u64, deleted: u64) -> ApplyCounts {
-    ApplyCounts {
-        inserted,
-        modified,
-        unchanged,
-        deleted,
-    }
 }
 
 const ORDERS: DatasetKind = DatasetKind::Orders;
@@ -393,102 +331,6 @@ async fn created_between_is_half_open_ordered_and_scoped(store: Arc<dyn Store>) 
         .map(|r| r.id)
         .collect();
     assert_eq!(ids, ["start", "a", "b"], "[start, end), by date then id");
-}
-
-async fn the_same_dataset_applied_concurrently_lands_once(store: Arc<dyn Store>) {
-    let (_, company) = company(&store).await;
-    const RECORDS: usize = 400;
-    const TASKS: usize = 12;
-    let dataset = DatasetId::new();
-    // Some ids exist already so pushes mix inserts with unchanged rows.
-    let push: Vec<RecordChange> = (0..RECORDS)
-        .map(|i| upsert(&format!("o{i:04}"), i as i64, 1, "v1"))
-        .collect();
-    store
-        .apply_changes(company, ORDERS, dataset, push[..50].to_vec())
-        .await
-        .unwrap();
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|t| {
-            let (store, mut push) = (store.clone(), push.clone());
-            // Different orders of the same records, to provoke lock-order trouble.
-            if t % 2 == 1 {
-                push.reverse();
-            }
-            tokio::spawn(async move {
-                store
-                    .apply_changes(company, ORDERS, dataset, push)
-                    .await
-                    .unwrap()
-            })
-        })
-        .collect();
-    let mut total = ApplyCounts::default();
-    for task in tasks {
-        total += task.await.unwrap();
-    }
-    let fresh = (RECORDS - 50) as u64;
-    assert_eq!(
-        total,
-        counts(fresh, 0, (RECORDS * TASKS) as u64 - fresh, 0),
-        "each new id inserted by exactly one push"
-    );
-    let read = store
-        .records_created_between(company, ORDERS, at(-1), at(RECORDS as i64))
-        .await
-        .unwrap();
-    assert_eq!(read.len(), RECORDS, "exactly one copy of each record");
-    let distinct: HashSet<&str> = read.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(distinct.len(), RECORDS);
-    assert!(read.iter().all(|r| r.version == 1));
-}
-
-async fn concurrent_versions_serialize_into_one_history(store: Arc<dyn Store>) {
-    let (_, company) = company(&store).await;
-    const RECORDS: usize = 150;
-    const TASKS: usize = 8;
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|t| {
-            let store = store.clone();
-            let mut push: Vec<RecordChange> = (0..RECORDS)
-                .map(|i| upsert(&format!("o{i}"), 0, t as i64, &format!("v{t}")))
-                .collect();
-            if t % 2 == 1 {
-                push.reverse();
-            }
-            tokio::spawn(async move {
-                store
-                    .apply_changes(company, ORDERS, DatasetId::new(), push)
-                    .await
-                    .unwrap()
-            })
-        })
-        .collect();
-    let mut total = ApplyCounts::default();
-    for task in tasks {
-        total += task.await.unwrap();
-    }
-    let (r, t) = (RECORDS as u64, TASKS as u64);
-    assert_eq!(total, counts(r, r * (t - 1), 0, 0));
-    let expected: BTreeSet<String> = (0..TASKS).map(|t| format!("v{t}")).collect();
-    for i in 0..RECORDS {
-        let record = store
-            .record(company, ORDERS, &format!("o{i}"))
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(record.current.version, t);
-        let versions: Vec<u64> = record.previous.iter().map(|v| v.version).collect();
-        assert_eq!(versions, (1..t).collect::<Vec<_>>(), "no gaps, no repeats");
-        let tags: BTreeSet<String> = std::iter::once(&record.current)
-            .chain(&record.previous)
-            .map(|v| {
-                let body: serde_json::Value = serde_json::from_str(&v.canonical_json).unwrap();
-                body["tag"].as_str().unwrap().to_owned()
-            })
-            .collect();
-        assert_eq!(tags, expected, "every push is one version of o{i}");
-    }
 }
 
 async fn deleting_the_company_removes_its_records(store: Arc<dyn Store>) {
