@@ -1,6 +1,6 @@
 //! Records on PostgreSQL, where several processes push at once. Per call, one transaction:
 //! lock the current rows of the pushed ids (`FOR UPDATE`, in id order), plan against them,
-//! copy the replaced rows to the history and update them, then insert new ids with
+//! copy each replaced row to the history and update it, then insert new ids with
 //! `ON CONFLICT DO NOTHING`. An insert that lost a race to a concurrent push (its row was
 //! committed meanwhile) is planned again against that row, now lockable. Rows are locked and
 //! inserted in id order so concurrent pushes queue rather than deadlock; a deadlock that still
@@ -57,19 +57,25 @@ fn ids(changes: &[&RecordChange]) -> Vec<String> {
     changes.iter().map(|c| c.id.clone()).collect()
 }
 
-/// Locks and reads the current rows of `pending`, in id order.
+/// Locks and reads the current rows of `pending` in the given (sorted) order: one index
+/// lookup per id. The LATERAL subquery with `FOR UPDATE` cannot be flattened, so even a
+/// generic plan without statistics looks each id up instead of scanning the company's rows.
 async fn lock_current(
     conn: &mut PgConnection,
     scope: &Scope,
     pending: &[&RecordChange],
 ) -> Result<HashMap<String, Current>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, source_modified_date, deleted,
-                CASE WHEN source_modified_date IS NULL THEN body END AS undated_body
-         FROM records
-         WHERE company_id = $1 AND data_type = $2 AND id = ANY($3)
-         ORDER BY id
-         FOR UPDATE",
+        "SELECT r.id, r.source_modified_date, r.deleted, r.undated_body
+         FROM UNNEST($3::text[]) WITH ORDINALITY AS u(id, n)
+         CROSS JOIN LATERAL (
+             SELECT id, source_modified_date, deleted,
+                    CASE WHEN source_modified_date IS NULL THEN body END AS undated_body
+             FROM records
+             WHERE company_id = $1 AND data_type = $2 AND id = u.id
+             FOR UPDATE
+         ) r
+         ORDER BY u.n",
     )
     .bind(scope.company)
     .bind(&scope.data_type)
@@ -89,61 +95,44 @@ async fn lock_current(
         .collect())
 }
 
-/// Copies the (locked) current rows of `replaced` to the history and overwrites them.
+/// Copies each (locked) current row of `replaced` to the history and overwrites it, one
+/// statement per record: by the full key, so the plan is always the unique index.
+/// Replacements are the rare case; set-based joins on the target risked whole scans.
 async fn replace(
     conn: &mut PgConnection,
     scope: &Scope,
     replaced: &[&RecordChange],
 ) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "INSERT INTO record_versions (company_id, data_type, {COLUMNS})
-         SELECT company_id, data_type, {COLUMNS} FROM records
-         WHERE company_id = $1 AND data_type = $2 AND id = ANY($3)"
-    ))
-    .bind(scope.company)
-    .bind(&scope.data_type)
-    .bind(ids(replaced))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE records r SET version = r.version + 1,
-             created_date = CASE WHEN u.del THEN r.created_date ELSE u.created END,
-             source_modified_date = u.smd, deleted = u.del, body = u.body,
-             dataset_id = $3, written = $4
-         FROM UNNEST($5::text[], $6::int8[], $7::int8[], $8::text[], $9::bool[])
-              AS u(id, created, smd, body, del)
-         WHERE r.company_id = $1 AND r.data_type = $2 AND r.id = u.id",
-    )
-    .bind(scope.company)
-    .bind(&scope.data_type)
-    .bind(scope.dataset)
-    .bind(scope.written)
-    .bind(ids(replaced))
-    .bind(
-        replaced
-            .iter()
-            .map(|c| c.created_date.map(to_db))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        replaced
-            .iter()
-            .map(|c| c.source_modified_date.map(to_db))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        replaced
-            .iter()
-            .map(|c| c.canonical_json.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(replaced.iter().map(|c| c.delete).collect::<Vec<_>>())
-    .execute(&mut *conn)
-    .await?;
+    for change in replaced {
+        sqlx::query(&format!(
+            "WITH old AS (
+                 INSERT INTO record_versions (company_id, data_type, {COLUMNS})
+                 SELECT company_id, data_type, {COLUMNS} FROM records
+                 WHERE company_id = $1 AND data_type = $2 AND id = $3
+             )
+             UPDATE records SET version = version + 1,
+                 created_date = CASE WHEN $4 THEN created_date ELSE $5 END,
+                 source_modified_date = $6, deleted = $4, body = $7, dataset_id = $8,
+                 written = $9
+             WHERE company_id = $1 AND data_type = $2 AND id = $3"
+        ))
+        .bind(scope.company)
+        .bind(&scope.data_type)
+        .bind(&change.id)
+        .bind(change.delete)
+        .bind(change.created_date.map(to_db))
+        .bind(change.source_modified_date.map(to_db))
+        .bind(&change.canonical_json)
+        .bind(scope.dataset)
+        .bind(scope.written)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
-/// Inserts new ids as version 1 in one statement; answers the ids that landed.
+/// Inserts new ids as version 1 in one statement, in the given (sorted) order; answers
+/// the ids that landed.
 async fn insert(
     conn: &mut PgConnection,
     scope: &Scope,
@@ -156,8 +145,9 @@ async fn insert(
         "INSERT INTO records (company_id, data_type, id, version, created_date,
                               source_modified_date, deleted, body, dataset_id, written)
          SELECT $1, $2, u.id, 1, u.created, u.smd, false, u.body, $3, $4
-         FROM UNNEST($5::text[], $6::int8[], $7::int8[], $8::text[]) AS u(id, created, smd, body)
-         ORDER BY u.id
+         FROM UNNEST($5::text[], $6::int8[], $7::int8[], $8::text[])
+              WITH ORDINALITY AS u(id, created, smd, body, n)
+         ORDER BY u.n
          ON CONFLICT (company_id, data_type, id) DO NOTHING
          RETURNING id",
     )
@@ -195,7 +185,10 @@ async fn apply(
     changes: &[RecordChange],
 ) -> Result<ApplyCounts, StoreError> {
     let mut counts = ApplyCounts::default();
-    for segment in segments(changes) {
+    for mut segment in segments(changes) {
+        // Every push locks and inserts in the same (byte) order of ids, so two pushes of
+        // overlapping records queue on the first shared id instead of deadlocking.
+        segment.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let mut pending = segment;
         for round in 1.. {
             let current = lock_current(conn, scope, &pending).await?;
