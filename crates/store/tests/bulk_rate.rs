@@ -177,13 +177,33 @@ async fn bulk_push_rate_against_raw_inserts() {
         let again = started.elapsed();
         let again_n = all.len().min(100 * PER_DATASET);
 
+        // And once more with a new sourceModifiedDate: every record modified, old kept.
+        let later = Some(Timestamp::from_second(1_800_000_000).unwrap());
+        let started = Instant::now();
+        for batch in all.chunks(PER_DATASET).take(again_n / PER_DATASET) {
+            let changed: Vec<RecordChange> = batch
+                .iter()
+                .map(|c| RecordChange {
+                    source_modified_date: later,
+                    ..c.clone()
+                })
+                .collect();
+            let counts = store
+                .apply_changes(companies[0], DatasetKind::Orders, DatasetId::new(), changed)
+                .await
+                .unwrap();
+            assert_eq!(counts.modified, batch.len() as u64);
+        }
+        let modified = started.elapsed();
+
         let (p, r) = (rate(n, pushed), rate(n, raw));
         eprintln!(
             "{}: {n} records in datasets of {PER_DATASET}: pushed {p:.0}/s, raw {r:.0}/s \
-             ({:.0}% of raw); re-push of {again_n} unchanged {:.0}/s",
+             ({:.0}% of raw); re-push of {again_n}: unchanged {:.0}/s, modified {:.0}/s",
             store.backend().as_str(),
             100.0 * p / r,
-            rate(again_n, again)
+            rate(again_n, again),
+            rate(again_n, modified)
         );
     }
 }
