@@ -5,11 +5,13 @@
 //! Statuses and their names follow Codat's dataset status (`config-schema.md` §8).
 
 use crate::StoreError;
+use crate::records::ApplyCounts;
 use async_trait::async_trait;
 use domain::commerce::{DatasetKind, RecordError};
 use domain::{ClientId, CompanyId, ConnectionId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
@@ -172,6 +174,25 @@ pub struct DatasetOutcome {
 }
 
 impl DatasetOutcome {
+    /// A `Complete` outcome from what storing the good records did and the errors of the
+    /// rejected ones (a record with several errors counts once).
+    pub fn complete(applied: ApplyCounts, errors: &[RecordError]) -> Self {
+        let rejected: BTreeSet<usize> = errors.iter().map(|e| e.index).collect();
+        Self {
+            status: DatasetStatus::Complete,
+            error_message: None,
+            counts: DatasetCounts {
+                received: 0,
+                inserted: applied.inserted,
+                modified: applied.modified,
+                unchanged: applied.unchanged,
+                deleted: applied.deleted,
+                rejected: rejected.len() as u64,
+            },
+            rejections: errors.iter().map(Rejection::from).collect(),
+        }
+    }
+
     /// Refuses an outcome that is not final, before anything is written.
     pub(crate) fn check(&self) -> Result<(), StoreError> {
         if self.status.is_finished() {
@@ -224,4 +245,52 @@ pub trait DatasetStore {
         id: DatasetId,
         outcome: DatasetOutcome,
     ) -> Result<bool, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::commerce::parse_orders;
+
+    #[test]
+    fn statuses_read_back_and_classify() {
+        for status in DatasetStatus::ALL {
+            assert_eq!(status.as_str().parse::<DatasetStatus>(), Ok(status));
+        }
+        assert!("complete".parse::<DatasetStatus>().is_err());
+        let errored: Vec<_> = DatasetStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_errored())
+            .collect();
+        assert_eq!(
+            errored,
+            [
+                DatasetStatus::ValidationError,
+                DatasetStatus::ProcessingError,
+                DatasetStatus::InternalError
+            ]
+        );
+        assert!(DatasetStatus::Complete.is_finished());
+        assert!(!DatasetStatus::Processing.is_finished());
+    }
+
+    #[test]
+    fn a_complete_outcome_counts_each_rejected_record_once() {
+        let bad = serde_json::json!([{ "id": "o1", "totalAmount": "x", "currency": 5 }, 7]);
+        let (_, errors) = parse_orders(&bad, "/orders");
+        assert!(errors.len() > 2, "several errors for the first record");
+        let applied = ApplyCounts {
+            inserted: 3,
+            modified: 1,
+            unchanged: 2,
+            deleted: 1,
+        };
+        let outcome = DatasetOutcome::complete(applied, &errors);
+        assert_eq!(outcome.status, DatasetStatus::Complete);
+        assert_eq!(outcome.counts.rejected, 2);
+        assert_eq!(outcome.counts.inserted, 3);
+        assert_eq!(outcome.counts.deleted, 1);
+        assert_eq!(outcome.rejections.len(), errors.len());
+        assert_eq!(outcome.rejections[0].rule, errors[0].kind.as_str());
+    }
 }
