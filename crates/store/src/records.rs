@@ -121,3 +121,27 @@ pub trait RecordStore {
         id: &str,
     ) -> Result<Option<RecordHistory>, StoreError>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::commerce::parse_payments;
+
+    #[test]
+    fn a_parsed_delete_becomes_a_delete_change() {
+        let body = serde_json::json!([{ "id": "p1", "amount": null }]);
+        let (parsed, errors) = parse_payments(&body, "/payments");
+        assert!(errors.is_empty(), "{errors:?}");
+        let change = RecordChange::from_parsed(&parsed[0]);
+        assert_eq!(
+            change,
+            RecordChange {
+                id: "p1".into(),
+                created_date: None,
+                source_modified_date: None,
+                canonical_json: r#"{"id":"p1"}"#.into(),
+                delete: true,
+            }
+        );
+    }
+}

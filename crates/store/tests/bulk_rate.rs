@@ -6,6 +6,10 @@
 //! "Raw" is the fastest plain write of the same rows into the same table: one multi-row
 //! INSERT per 1,000 rows (SQLite, 250 rows per statement) or one UNNEST INSERT (PostgreSQL),
 //! one transaction per 1,000, no lookups.
+//!
+//! Measured 2026-11-26 (2 shared cores, dev profile, 1,000,000 orders of ~2 kB): SQLite
+//! 16.1k/s pushed vs 21.0k/s raw (77%); PostgreSQL 15 8.6k/s vs 10.1k/s (86%).
+//! Re-pushes: unchanged 28k/s and 48k/s, modified 7.6k/s and 3.6k/s.
 
 use domain::commerce::DatasetKind;
 use domain::{CompanyName, CompanyTags, NewCompany};

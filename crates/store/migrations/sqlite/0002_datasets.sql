@@ -37,8 +37,8 @@ CREATE TABLE records (
     written               INTEGER NOT NULL,
     UNIQUE (company_id, data_type, id)
 );
--- Period reads (live records only). Partial, so it is never a candidate for lookups by id:
--- on a fresh table without statistics PostgreSQL otherwise scans it for an id, per id.
+-- Period reads (live records only). Partial as on PostgreSQL, where it must never be a
+-- candidate for lookups by id (see the PostgreSQL migration).
 CREATE INDEX records_by_created ON records(company_id, data_type, created_date) WHERE deleted = 0;
 
 -- Superseded versions (never the current one), so a later sync can post the difference.
