@@ -218,7 +218,8 @@ pub(crate) fn rejections_to_db(rejections: &[Rejection]) -> String {
 /// changes are the worker's and go by dataset id alone.
 #[async_trait]
 pub trait DatasetStore {
-    /// Records a push as `Queued`; `None` when the company is not the client's.
+    /// Records a push as `Queued`; `None` when the company is not the client's or the
+    /// connection, if given, is not the company's.
     async fn create_dataset(
         &self,
         client: ClientId,

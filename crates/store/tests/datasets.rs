@@ -257,6 +257,28 @@ async fn datasets_are_invisible_to_other_clients(store: Arc<dyn Store>) {
         None,
         "no pushing into another client's company"
     );
+    let strangers_connection = store
+        .create_connection(
+            stranger,
+            strangers_company,
+            PlatformKey::Commerce,
+            ConnectionStatus::Linked,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let through_foreign_connection = NewDataset {
+        connection_id: Some(strangers_connection.id),
+        ..new_dataset(1)
+    };
+    assert_eq!(
+        store
+            .create_dataset(owner, company, through_foreign_connection)
+            .await
+            .unwrap(),
+        None,
+        "no pushing through another company's connection"
+    );
     assert_eq!(
         store.dataset(stranger, company, dataset.id).await.unwrap(),
         None

@@ -58,11 +58,14 @@ impl DatasetStore for PostgresStore {
             requested: now(),
             completed: None,
         };
-        // Ownership check and insert in one statement: another client's company inserts nothing.
+        // Ownership check and insert in one statement: another client's company, or another
+        // company's connection, inserts nothing.
         let inserted = sqlx::query(
             "INSERT INTO datasets (id, company_id, connection_id, data_type, status, received,
                                    requested)
-             SELECT $1, id, $2, $3, $4, $5, $6 FROM companies WHERE id = $7 AND client_id = $8",
+             SELECT $1, id, $2, $3, $4, $5, $6 FROM companies WHERE id = $7 AND client_id = $8
+               AND ($2::uuid IS NULL
+                    OR EXISTS (SELECT 1 FROM connections WHERE id = $2 AND company_id = $7))",
         )
         .bind(dataset.id.0)
         .bind(dataset.connection_id.map(|c| c.0))

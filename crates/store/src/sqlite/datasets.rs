@@ -63,11 +63,14 @@ impl DatasetStore for SqliteStore {
         };
         let mut tx = self.write().await?;
         // Inserting through a SELECT of the client's company makes ownership and the insert
-        // one statement: another client's company inserts nothing.
+        // one statement: another client's company, or another company's connection,
+        // inserts nothing.
         let inserted = sqlx::query(
             "INSERT INTO datasets (id, company_id, connection_id, data_type, status, received,
                                    requested)
-             SELECT ?, id, ?, ?, ?, ?, ? FROM companies WHERE id = ? AND client_id = ?",
+             SELECT ?1, id, ?2, ?3, ?4, ?5, ?6 FROM companies WHERE id = ?7 AND client_id = ?8
+               AND (?2 IS NULL
+                    OR EXISTS (SELECT 1 FROM connections WHERE id = ?2 AND company_id = ?7))",
         )
         .bind(dataset.id.to_string())
         .bind(dataset.connection_id.map(|c| c.to_string()))
