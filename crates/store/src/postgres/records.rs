@@ -1,6 +1,6 @@
 //! Records on PostgreSQL, where several processes push at once. Per call, one transaction:
 //! lock the current rows of the pushed ids (`FOR UPDATE`, in id order), plan against them,
-//! copy each replaced row to the history and update it, then insert new ids with
+//! copy the replaced rows to the history and update them, then insert new ids with
 //! `ON CONFLICT DO NOTHING`. An insert that lost a race to a concurrent push (its row was
 //! committed meanwhile) is planned again against that row, now lockable. Rows are locked and
 //! inserted in id order so concurrent pushes queue rather than deadlock; a deadlock that still
@@ -95,39 +95,64 @@ async fn lock_current(
         .collect())
 }
 
-/// Copies each (locked) current row of `replaced` to the history and overwrites it, one
-/// statement per record: by the full key, so the plan is always the unique index.
-/// Replacements are the rare case; set-based joins on the target risked whole scans.
+/// Copies the (locked) current rows of `replaced` to the history and overwrites them, in
+/// one statement. Rows are found per id through a LATERAL subquery that cannot be flattened
+/// (`OFFSET 0`), then updated by their `ctid`: a nested loop of TID lookups, never a scan of
+/// the company's rows, even before the table has statistics.
 async fn replace(
     conn: &mut PgConnection,
     scope: &Scope,
     replaced: &[&RecordChange],
 ) -> Result<(), StoreError> {
-    for change in replaced {
-        sqlx::query(&format!(
-            "WITH old AS (
-                 INSERT INTO record_versions (company_id, data_type, {COLUMNS})
-                 SELECT company_id, data_type, {COLUMNS} FROM records
-                 WHERE company_id = $1 AND data_type = $2 AND id = $3
-             )
-             UPDATE records SET version = version + 1,
-                 created_date = CASE WHEN $4 THEN created_date ELSE $5 END,
-                 source_modified_date = $6, deleted = $4, body = $7, dataset_id = $8,
-                 written = $9
-             WHERE company_id = $1 AND data_type = $2 AND id = $3"
-        ))
-        .bind(scope.company)
-        .bind(&scope.data_type)
-        .bind(&change.id)
-        .bind(change.delete)
-        .bind(change.created_date.map(to_db))
-        .bind(change.source_modified_date.map(to_db))
-        .bind(&change.canonical_json)
-        .bind(scope.dataset)
-        .bind(scope.written)
-        .execute(&mut *conn)
-        .await?;
-    }
+    sqlx::query(&format!(
+        "WITH u AS (
+             SELECT * FROM UNNEST($5::text[], $6::int8[], $7::int8[], $8::text[], $9::bool[])
+                 AS u(id, created, smd, body, del)
+         ),
+         old AS (
+             SELECT r.* FROM u CROSS JOIN LATERAL (
+                 SELECT ctid AS locator, company_id, data_type, {COLUMNS} FROM records
+                 WHERE company_id = $1 AND data_type = $2 AND id = u.id
+                 OFFSET 0
+             ) r
+         ),
+         saved AS (
+             INSERT INTO record_versions (company_id, data_type, {COLUMNS})
+             SELECT company_id, data_type, {COLUMNS} FROM old
+         )
+         UPDATE records r SET version = r.version + 1,
+             created_date = CASE WHEN u.del THEN r.created_date ELSE u.created END,
+             source_modified_date = u.smd, deleted = u.del, body = u.body,
+             dataset_id = $3, written = $4
+         FROM old JOIN u ON u.id = old.id
+         WHERE r.ctid = old.locator"
+    ))
+    .bind(scope.company)
+    .bind(&scope.data_type)
+    .bind(scope.dataset)
+    .bind(scope.written)
+    .bind(ids(replaced))
+    .bind(
+        replaced
+            .iter()
+            .map(|c| c.created_date.map(to_db))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        replaced
+            .iter()
+            .map(|c| c.source_modified_date.map(to_db))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        replaced
+            .iter()
+            .map(|c| c.canonical_json.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(replaced.iter().map(|c| c.delete).collect::<Vec<_>>())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
