@@ -68,20 +68,41 @@ impl Ingest {
             .await?
             .ok_or(IngestError::CompanyNotFound)?
             .into_iter()
-            .find(|c| c.platform_key == PlatformKey::Commerce && c.status == ConnectionStatus::Linked)
+            .find(|c| {
+                c.platform_key == PlatformKey::Commerce && c.status == ConnectionStatus::Linked
+            })
             .map(|c| c.id);
-        let slot = self.slots.clone().acquire_owned().await.expect("the semaphore is never closed");
+        let slot = self
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
         let dataset = self
             .store
-            .create_dataset(client, company, NewDataset { kind, connection_id: connection, received: count as u64 })
+            .create_dataset(
+                client,
+                company,
+                NewDataset {
+                    kind,
+                    connection_id: connection,
+                    received: count as u64,
+                },
+            )
             .await?
             .ok_or(IngestError::CompanyNotFound)?;
         let store = self.store.clone();
         let id = dataset.id;
         tokio::spawn(async move {
-            if let Err(e) = process(store.as_ref(), company, kind, id, records, &prefix, count).await {
+            if let Err(e) =
+                process(store.as_ref(), company, kind, id, records, &prefix, count).await
+            {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
-                let outcome = failed(DatasetStatus::ProcessingError, format!("storing the records failed: {e}"), count);
+                let outcome = failed(
+                    DatasetStatus::ProcessingError,
+                    format!("storing the records failed: {e}"),
+                    count,
+                );
                 let _ = store.finish_dataset(id, outcome).await;
             }
             drop(slot);
@@ -101,11 +122,32 @@ impl Ingest {
         let count = records.as_array().map_or(0, Vec::len);
         let dataset = self
             .store
-            .create_dataset(client, company, NewDataset { kind, connection_id: None, received: count as u64 })
+            .create_dataset(
+                client,
+                company,
+                NewDataset {
+                    kind,
+                    connection_id: None,
+                    received: count as u64,
+                },
+            )
             .await?
             .ok_or(IngestError::CompanyNotFound)?;
-        process(self.store.as_ref(), company, kind, dataset.id, records, &prefix, count).await?;
-        Ok(self.store.dataset(client, company, dataset.id).await?.expect("just stored"))
+        process(
+            self.store.as_ref(),
+            company,
+            kind,
+            dataset.id,
+            records,
+            &prefix,
+            count,
+        )
+        .await?;
+        Ok(self
+            .store
+            .dataset(client, company, dataset.id)
+            .await?
+            .expect("just stored"))
     }
 }
 
@@ -113,7 +155,10 @@ fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOut
     DatasetOutcome {
         status,
         error_message: Some(message),
-        counts: DatasetCounts { received: received as u64, ..DatasetCounts::default() },
+        counts: DatasetCounts {
+            received: received as u64,
+            ..DatasetCounts::default()
+        },
         rejections: Vec::new(),
     }
 }
@@ -140,10 +185,20 @@ async fn process(
 }
 
 /// Every record of the dataset as a change to store, and the errors of the rejected ones.
-pub fn parse(kind: DatasetKind, records: &Value, prefix: &str) -> (Vec<RecordChange>, Vec<RecordError>) {
-    fn changes<T: CommerceRecord>(records: &Value, prefix: &str) -> (Vec<RecordChange>, Vec<RecordError>) {
+pub fn parse(
+    kind: DatasetKind,
+    records: &Value,
+    prefix: &str,
+) -> (Vec<RecordChange>, Vec<RecordError>) {
+    fn changes<T: CommerceRecord>(
+        records: &Value,
+        prefix: &str,
+    ) -> (Vec<RecordChange>, Vec<RecordError>) {
         let (parsed, errors) = parse_dataset::<T>(records, prefix);
-        (parsed.iter().map(RecordChange::from_parsed).collect(), errors)
+        (
+            parsed.iter().map(RecordChange::from_parsed).collect(),
+            errors,
+        )
     }
     match kind {
         DatasetKind::Orders => changes::<Order>(records, prefix),
@@ -161,32 +216,59 @@ pub fn parse(kind: DatasetKind, records: &Value, prefix: &str) -> (Vec<RecordCha
 /// The records' array of a dataset body and its JSON pointer. Accepts the beta envelope
 /// `{"contractVersion", "orders": […]}` (the key in any first-letter case, as Codat's docs
 /// show `ProductCategories`) and the partner API's bare array.
-pub fn records_of(kind: DatasetKind, body: Value) -> Result<(Value, String), Vec<(String, String)>> {
+pub fn records_of(
+    kind: DatasetKind,
+    body: Value,
+) -> Result<(Value, String), Vec<(String, String)>> {
     let key = kind.json_key();
     let (records, pointer) = match body {
         Value::Array(_) => (body, String::new()),
         Value::Object(mut object) => {
             let capitalised = format!("{}{}", key[..1].to_uppercase(), &key[1..]);
-            let found = [key.to_owned(), capitalised].into_iter().find(|k| object.contains_key(k));
-            if let Some(version) = object.get("contractVersion").or_else(|| object.get("ContractVersion")) {
+            let found = [key.to_owned(), capitalised]
+                .into_iter()
+                .find(|k| object.contains_key(k));
+            if let Some(version) = object
+                .get("contractVersion")
+                .or_else(|| object.get("ContractVersion"))
+            {
                 if !version.is_string() && !version.is_null() {
-                    return Err(vec![("/contractVersion".into(), "contractVersion must be a string".into())]);
+                    return Err(vec![(
+                        "/contractVersion".into(),
+                        "contractVersion must be a string".into(),
+                    )]);
                 }
             }
             match found {
                 Some(k) => (object.remove(&k).expect("just found"), format!("/{k}")),
-                None => return Err(vec![(format!("/{key}"), format!("{key} is required: the array of records to push"))]),
+                None => {
+                    return Err(vec![(
+                        format!("/{key}"),
+                        format!("{key} is required: the array of records to push"),
+                    )]);
+                }
             }
         }
-        _ => return Err(vec![(String::new(), format!("the body must be {{\"{key}\": [...]}} or an array of records"))]),
+        _ => {
+            return Err(vec![(
+                String::new(),
+                format!("the body must be {{\"{key}\": [...]}} or an array of records"),
+            )]);
+        }
     };
     match records.as_array() {
         Some(items) if items.len() > MAX_RECORDS_PER_DATASET => Err(vec![(
             pointer,
-            format!("a dataset holds at most {MAX_RECORDS_PER_DATASET} records; this one has {} — split it", items.len()),
+            format!(
+                "a dataset holds at most {MAX_RECORDS_PER_DATASET} records; this one has {} — split it",
+                items.len()
+            ),
         )]),
         Some(_) => Ok((records, pointer)),
-        None => Err(vec![(pointer, format!("{key} must be an array of records"))]),
+        None => Err(vec![(
+            pointer,
+            format!("{key} must be an array of records"),
+        )]),
     }
 }
 
@@ -197,9 +279,20 @@ mod tests {
 
     #[test]
     fn envelopes_and_bare_arrays_are_both_datasets() {
-        let (records, pointer) = records_of(DatasetKind::Orders, json!({"contractVersion": "1", "orders": [{"id": "a"}]})).unwrap();
-        assert_eq!((records, pointer.as_str()), (json!([{"id": "a"}]), "/orders"));
-        let (_, pointer) = records_of(DatasetKind::ProductCategories, json!({"ContractVersion": "9.3.1", "ProductCategories": []})).unwrap();
+        let (records, pointer) = records_of(
+            DatasetKind::Orders,
+            json!({"contractVersion": "1", "orders": [{"id": "a"}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            (records, pointer.as_str()),
+            (json!([{"id": "a"}]), "/orders")
+        );
+        let (_, pointer) = records_of(
+            DatasetKind::ProductCategories,
+            json!({"ContractVersion": "9.3.1", "ProductCategories": []}),
+        )
+        .unwrap();
         assert_eq!(pointer, "/ProductCategories");
         let (_, pointer) = records_of(DatasetKind::Payments, json!([])).unwrap();
         assert_eq!(pointer, "");
@@ -207,10 +300,27 @@ mod tests {
 
     #[test]
     fn shapes_that_are_not_datasets_are_named() {
-        assert_eq!(records_of(DatasetKind::Orders, json!({"payments": []})).unwrap_err()[0].0, "/orders");
-        assert_eq!(records_of(DatasetKind::Orders, json!({"orders": {}})).unwrap_err()[0].0, "/orders");
-        assert_eq!(records_of(DatasetKind::Orders, json!("x")).unwrap_err()[0].0, "");
-        assert_eq!(records_of(DatasetKind::Orders, json!({"orders": [], "contractVersion": 3})).unwrap_err()[0].0, "/contractVersion");
+        assert_eq!(
+            records_of(DatasetKind::Orders, json!({"payments": []})).unwrap_err()[0].0,
+            "/orders"
+        );
+        assert_eq!(
+            records_of(DatasetKind::Orders, json!({"orders": {}})).unwrap_err()[0].0,
+            "/orders"
+        );
+        assert_eq!(
+            records_of(DatasetKind::Orders, json!("x")).unwrap_err()[0].0,
+            ""
+        );
+        assert_eq!(
+            records_of(
+                DatasetKind::Orders,
+                json!({"orders": [], "contractVersion": 3})
+            )
+            .unwrap_err()[0]
+                .0,
+            "/contractVersion"
+        );
         let too_many = Value::Array(vec![json!({"id": "x"}); MAX_RECORDS_PER_DATASET + 1]);
         let error = records_of(DatasetKind::Orders, json!({"orders": too_many})).unwrap_err();
         assert!(error[0].1.contains("at most 5000"), "{error:?}");

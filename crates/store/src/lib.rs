@@ -11,8 +11,12 @@ mod companies;
 mod config_rows;
 mod configuration;
 mod connections;
+mod datasets;
 mod error;
 pub mod postgres;
+mod push_rows;
+mod record_plan;
+mod records;
 mod reference_data;
 mod rows;
 pub mod sqlite;
@@ -23,7 +27,12 @@ pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
 pub use configuration::{ConfigStore, ScheduledCompany, StoredConfig};
 pub use connections::{ConnectionStore, ConnectionUpdate};
+pub use datasets::{
+    Dataset, DatasetCounts, DatasetId, DatasetOutcome, DatasetStatus, DatasetStore, NewDataset,
+    Rejection,
+};
 pub use error::StoreError;
+pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
 pub use time::now;
 
@@ -37,6 +46,8 @@ pub trait Store:
     + ConnectionStore
     + ConfigStore
     + ReferenceDataStore
+    + DatasetStore
+    + RecordStore
     + Send
     + Sync
     + 'static

@@ -77,9 +77,18 @@ pub fn router(state: AppState) -> Router {
             "/meta/companies/{companyId}/connections/{connectionId}",
             patch(connections::update),
         )
-        .route("/data/companies/{companyId}/sync/{dataType}", post(push::push_sales))
-        .route("/companies/{companyId}/data/{dataType}", post(push::post_records).put(push::put_records))
-        .route("/meta/companies/{companyId}/pull/history/{datasetId}", get(push::status))
+        .route(
+            "/data/companies/{companyId}/sync/{dataType}",
+            post(push::push_sales),
+        )
+        .route(
+            "/companies/{companyId}/data/{dataType}",
+            post(push::post_records).put(push::put_records),
+        )
+        .route(
+            "/meta/companies/{companyId}/pull/history/{datasetId}",
+            get(push::status),
+        )
         .route("/config/integrations", get(integrations::list))
         .route(
             "/config/integrations/{platformKey}/branding",

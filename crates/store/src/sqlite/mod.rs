@@ -9,6 +9,8 @@ mod clients;
 mod companies;
 mod configuration;
 mod connections;
+mod datasets;
+mod records;
 mod reference_data;
 
 use crate::{Backend, Store, StoreError};

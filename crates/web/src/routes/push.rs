@@ -22,7 +22,11 @@ use store::{Dataset, DatasetId};
 use utoipa::ToSchema;
 
 /// The sales records pushed with POST; the catalogue kinds are upserted with PUT.
-const SALES: [DatasetKind; 3] = [DatasetKind::Orders, DatasetKind::Payments, DatasetKind::Transactions];
+const SALES: [DatasetKind; 3] = [
+    DatasetKind::Orders,
+    DatasetKind::Payments,
+    DatasetKind::Transactions,
+];
 
 /// A dataset's status (Codat's pull-operation shape, with our counts and rejections).
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,24 +109,52 @@ impl DatasetBody {
     }
 }
 
-fn kind(raw: &str, allowed: impl Fn(DatasetKind) -> bool, verb: &str) -> Result<DatasetKind, ApiError> {
-    let kinds: Vec<String> = DatasetKind::ALL.into_iter().filter(|k| allowed(*k)).map(|k| k.data_type()).collect();
-    DatasetKind::from_data_type(raw).filter(|k| allowed(*k)).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_data_type",
-            format!("{verb} takes the data types {}; {raw:?} is not one of them", kinds.join(", ")),
-        )
-    })
+fn kind(
+    raw: &str,
+    allowed: impl Fn(DatasetKind) -> bool,
+    verb: &str,
+) -> Result<DatasetKind, ApiError> {
+    let kinds: Vec<String> = DatasetKind::ALL
+        .into_iter()
+        .filter(|k| allowed(*k))
+        .map(|k| k.data_type())
+        .collect();
+    DatasetKind::from_data_type(raw)
+        .filter(|k| allowed(*k))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_data_type",
+                format!(
+                    "{verb} takes the data types {}; {raw:?} is not one of them",
+                    kinds.join(", ")
+                ),
+            )
+        })
 }
 
-async fn accept(state: AppState, client: AuthClient, company: &str, kind: DatasetKind, body: serde_json::Value) -> Result<Json<DatasetBody>, ApiError> {
+async fn accept(
+    state: AppState,
+    client: AuthClient,
+    company: &str,
+    kind: DatasetKind,
+    body: serde_json::Value,
+) -> Result<Json<DatasetBody>, ApiError> {
     let company = company_id(company)?;
-    let dataset = state.ingest.accept(client.0.id, company, kind, body).await.map_err(|e| match e {
-        IngestError::Invalid(errors) => ApiError::invalid(errors.into_iter().map(|(p, m)| ValidationItem::at(p, m)).collect()),
-        IngestError::CompanyNotFound => ApiError::company_not_found(company),
-        IngestError::Store(e) => e.into(),
-    })?;
+    let dataset = state
+        .ingest
+        .accept(client.0.id, company, kind, body)
+        .await
+        .map_err(|e| match e {
+            IngestError::Invalid(errors) => ApiError::invalid(
+                errors
+                    .into_iter()
+                    .map(|(p, m)| ValidationItem::at(p, m))
+                    .collect(),
+            ),
+            IngestError::CompanyNotFound => ApiError::company_not_found(company),
+            IngestError::Store(e) => e.into(),
+        })?;
     tracing::info!(company_id = %company, dataset_id = %dataset.id.0, data_type = %kind.data_type(), received = dataset.counts.received, "dataset queued");
     Ok(Json(DatasetBody::new(dataset)))
 }
@@ -182,10 +214,21 @@ pub async fn status(
 ) -> Result<Json<DatasetBody>, ApiError> {
     let company = company_id(&company)?;
     let id = dataset.parse().map(DatasetId).map_err(|_| {
-        ApiError::invalid(vec![ValidationItem::parameter("datasetId", format!("datasetId must be a UUID, found {dataset:?}"))])
+        ApiError::invalid(vec![ValidationItem::parameter(
+            "datasetId",
+            format!("datasetId must be a UUID, found {dataset:?}"),
+        )])
     })?;
-    let dataset = state.store.dataset(client.id, company, id).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "dataset_not_found", format!("No dataset with id {} was found for this company", id.0))
-    })?;
+    let dataset = state
+        .store
+        .dataset(client.id, company, id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "dataset_not_found",
+                format!("No dataset with id {} was found for this company", id.0),
+            )
+        })?;
     Ok(Json(DatasetBody::new(dataset)))
 }

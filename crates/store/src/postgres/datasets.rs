@@ -1,0 +1,144 @@
+use super::PostgresStore;
+use crate::StoreError;
+use crate::datasets::{
+    Dataset, DatasetCounts, DatasetId, DatasetOutcome, DatasetStatus, DatasetStore, NewDataset,
+};
+use crate::push_rows::{DatasetColumns, count_to_db};
+use crate::time::{now, to_db};
+use async_trait::async_trait;
+use domain::{ClientId, CompanyId};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+const COLUMNS: &str = "d.id, d.company_id, d.connection_id, d.data_type, d.status, \
+    d.error_message, d.received, d.inserted, d.modified, d.unchanged, d.deleted, d.rejected, \
+    d.rejections, d.requested, d.completed";
+
+fn dataset(row: PgRow) -> Result<Dataset, StoreError> {
+    DatasetColumns {
+        id: row.get("id"),
+        company_id: row.get("company_id"),
+        connection_id: row.get("connection_id"),
+        data_type: row.get("data_type"),
+        status: row.get("status"),
+        error_message: row.get("error_message"),
+        received: row.get("received"),
+        inserted: row.get("inserted"),
+        modified: row.get("modified"),
+        unchanged: row.get("unchanged"),
+        deleted: row.get("deleted"),
+        rejected: row.get("rejected"),
+        rejections: row.get("rejections"),
+        requested: row.get("requested"),
+        completed: row.get("completed"),
+    }
+    .into_dataset()
+}
+
+#[async_trait]
+impl DatasetStore for PostgresStore {
+    async fn create_dataset(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+    ) -> Result<Option<Dataset>, StoreError> {
+        let dataset = Dataset {
+            id: DatasetId::new(),
+            company_id: company,
+            connection_id: new.connection_id,
+            kind: new.kind,
+            status: DatasetStatus::Queued,
+            error_message: None,
+            counts: DatasetCounts {
+                received: new.received,
+                ..DatasetCounts::default()
+            },
+            rejections: Vec::new(),
+            requested: now(),
+            completed: None,
+        };
+        // Ownership check and insert in one statement: another client's company, or another
+        // company's connection, inserts nothing.
+        let inserted = sqlx::query(
+            "INSERT INTO datasets (id, company_id, connection_id, data_type, status, received,
+                                   requested)
+             SELECT $1, id, $2, $3, $4, $5, $6 FROM companies WHERE id = $7 AND client_id = $8
+               AND ($2::uuid IS NULL
+                    OR EXISTS (SELECT 1 FROM connections WHERE id = $2 AND company_id = $7))",
+        )
+        .bind(dataset.id.0)
+        .bind(dataset.connection_id.map(|c| c.0))
+        .bind(dataset.kind.data_type())
+        .bind(dataset.status.as_str())
+        .bind(count_to_db(new.received))
+        .bind(to_db(dataset.requested))
+        .bind(company.0)
+        .bind(client.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((inserted == 1).then_some(dataset))
+    }
+
+    async fn dataset(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        id: DatasetId,
+    ) -> Result<Option<Dataset>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM datasets d JOIN companies c ON c.id = d.company_id
+             WHERE d.id = $1 AND d.company_id = $2 AND c.client_id = $3"
+        ))
+        .bind(id.0)
+        .bind(company.0)
+        .bind(client.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(dataset)
+        .transpose()
+    }
+
+    async fn claim_dataset(&self, id: DatasetId) -> Result<bool, StoreError> {
+        // Concurrent claimers queue on the row; the losers re-check `status` and match nothing.
+        let claimed = sqlx::query("UPDATE datasets SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(DatasetStatus::Processing.as_str())
+            .bind(id.0)
+            .bind(DatasetStatus::Queued.as_str())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(claimed == 1)
+    }
+
+    async fn finish_dataset(
+        &self,
+        id: DatasetId,
+        outcome: DatasetOutcome,
+    ) -> Result<bool, StoreError> {
+        outcome.check()?;
+        let c = outcome.counts;
+        let finished = sqlx::query(
+            "UPDATE datasets SET status = $1, error_message = $2, inserted = $3, modified = $4,
+                 unchanged = $5, deleted = $6, rejected = $7, rejections = $8, completed = $9
+             WHERE id = $10 AND status IN ($11, $12)",
+        )
+        .bind(outcome.status.as_str())
+        .bind(&outcome.error_message)
+        .bind(count_to_db(c.inserted))
+        .bind(count_to_db(c.modified))
+        .bind(count_to_db(c.unchanged))
+        .bind(count_to_db(c.deleted))
+        .bind(count_to_db(c.rejected))
+        .bind(outcome.rejections_json())
+        .bind(to_db(now()))
+        .bind(id.0)
+        .bind(DatasetStatus::Queued.as_str())
+        .bind(DatasetStatus::Processing.as_str())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(finished == 1)
+    }
+}
