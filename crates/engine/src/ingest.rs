@@ -3,8 +3,9 @@
 //! [`Ingest::accept`] checks the body's shape, records the dataset as `Queued` and answers at
 //! once; a background task parses every record (reporting each bad field), stores the good
 //! ones in one transaction and finishes the dataset with its counts and rejections. Pushing
-//! is idempotent by `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (left
-//! `Queued` or `Processing`, then marked `InternalError` at start-up) is safe to push again.
+//! is idempotent by `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it
+//! stays `Queued` or `Processing`) is safe to push again; the durable job queue of the sync
+//! engine will take such datasets over.
 
 use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
@@ -109,46 +110,6 @@ impl Ingest {
         });
         Ok(dataset)
     }
-
-    /// Storing the dataset synchronously, for callers that want the outcome (benchmarks, tests).
-    pub async fn accept_and_wait(
-        &self,
-        client: ClientId,
-        company: CompanyId,
-        kind: DatasetKind,
-        body: Value,
-    ) -> Result<Dataset, IngestError> {
-        let (records, prefix) = records_of(kind, body).map_err(IngestError::Invalid)?;
-        let count = records.as_array().map_or(0, Vec::len);
-        let dataset = self
-            .store
-            .create_dataset(
-                client,
-                company,
-                NewDataset {
-                    kind,
-                    connection_id: None,
-                    received: count as u64,
-                },
-            )
-            .await?
-            .ok_or(IngestError::CompanyNotFound)?;
-        process(
-            self.store.as_ref(),
-            company,
-            kind,
-            dataset.id,
-            records,
-            &prefix,
-            count,
-        )
-        .await?;
-        Ok(self
-            .store
-            .dataset(client, company, dataset.id)
-            .await?
-            .expect("just stored"))
-    }
 }
 
 fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOutcome {
@@ -228,16 +189,14 @@ pub fn records_of(
             let found = [key.to_owned(), capitalised]
                 .into_iter()
                 .find(|k| object.contains_key(k));
-            if let Some(version) = object
+            let version = object
                 .get("contractVersion")
-                .or_else(|| object.get("ContractVersion"))
-            {
-                if !version.is_string() && !version.is_null() {
-                    return Err(vec![(
-                        "/contractVersion".into(),
-                        "contractVersion must be a string".into(),
-                    )]);
-                }
+                .or_else(|| object.get("ContractVersion"));
+            if version.is_some_and(|v| !v.is_string() && !v.is_null()) {
+                return Err(vec![(
+                    "/contractVersion".into(),
+                    "contractVersion must be a string".into(),
+                )]);
             }
             match found {
                 Some(k) => (object.remove(&k).expect("just found"), format!("/{k}")),
