@@ -1,5 +1,5 @@
 //! The way out to the merchant's books: the [`AccountingPlatform`] trait and one folder per
-//! connector, each with its wire types and a `transformers.rs` turning domain
+//! connector (`xero/` today), each with its wire types and a `transformers.rs` turning domain
 //! documents into request bodies.
 //!
 //! Around the connectors: OAuth refresh ([`oauth`]) behind a single-flight [`TokenSource`]
@@ -16,6 +16,7 @@ pub mod platform;
 pub mod retry;
 pub mod secrets;
 pub mod tokens;
+pub mod xero;
 
 pub use credentials::{Credentials, OAuthTokens};
 pub use error::{PlatformError, Problem};
@@ -27,3 +28,4 @@ pub use platform::{
 pub use retry::RetryPolicy;
 pub use secrets::{SecretKey, TokenCipher};
 pub use tokens::{RefreshError, TokenRefresher, TokenSource, TokenStore};
+pub use xero::{XeroConfig, XeroConnector};
