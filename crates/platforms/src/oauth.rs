@@ -94,13 +94,12 @@ impl TokenRefresher for HttpRefresher {
             Some(f) if status.is_client_error() && f.error == "invalid_grant" => Err(
                 RefreshError::InvalidGrant(f.error_description.unwrap_or(f.error)),
             ),
-            // A wrong client id or secret will not fix itself either.
-            Some(f) if status.is_client_error() && f.error == "invalid_client" => {
-                Err(RefreshError::InvalidGrant(format!(
-                    "invalid_client: {}",
-                    f.error_description.unwrap_or_default()
-                )))
-            }
+            // A wrong client id or secret is ours to fix, not the merchant's: the refresh
+            // token was not consumed, so the connection must not be written off.
+            Some(f) if f.error == "invalid_client" => Err(RefreshError::Transient(format!(
+                "our OAuth client was refused ({}); check the client id and secret",
+                f.error_description.unwrap_or_default()
+            ))),
             _ => Err(RefreshError::Transient(format!(
                 "token endpoint answered {status}: {}",
                 String::from_utf8_lossy(&body)

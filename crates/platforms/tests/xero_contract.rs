@@ -244,7 +244,7 @@ fn allocations_and_new_accounts_follow_their_schemas() {
     ] {
         assert_valid(
             &put_schema("/Accounts"),
-            &transformers::new_account(&prototype),
+            &platforms::xero::reference::new_account(&prototype),
         );
     }
 }

@@ -6,7 +6,9 @@
 //! Bodies are built in [`transformers`] from the wire types in [`wire`]; errors are read in
 //! [`errors`]. `docs/mapping-xero.md` has the table of what each document becomes.
 
+mod client;
 pub mod errors;
+pub mod reference;
 pub mod transformers;
 pub mod wire;
 
@@ -20,10 +22,10 @@ use crate::platform::{
 use crate::retry::RetryPolicy;
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
+use client::{first, items};
 use domain::documents::{Document, DocumentKey, DocumentKind};
 use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -145,93 +147,6 @@ impl XeroConnector {
         Self::new(config, tenant_id, source, limiter, timer)
     }
 
-    /// One HTTP call: a rate-limit slot, a fresh token (refreshed once more after a 401), and
-    /// the answer classified. `body` present means a write.
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Value, PlatformError> {
-        let write = body.is_some();
-        let url = format!("{}/{path}", self.config.api_base);
-        let _permit = self.limiter.acquire().await?;
-        let mut token = self.tokens.access_token().await?;
-        let mut refreshed = false;
-        loop {
-            let mut request = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(&token)
-                .header("xero-tenant-id", &self.tenant_id)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .query(query);
-            if let Some(b) = body {
-                request = request.json(b);
-            }
-            if let Some(k) = idempotency_key {
-                request = request.header("Idempotency-Key", k);
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| errors::from_transport(&e, write))?;
-            let status = response.status();
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| errors::from_transport(&e, write))?;
-            if status.is_success() {
-                return serde_json::from_slice(&bytes).map_err(|e| {
-                    let m = format!("unreadable answer from Xero: {e}");
-                    if write {
-                        PlatformError::OutcomeUnknown(m)
-                    } else {
-                        PlatformError::Protocol(m)
-                    }
-                });
-            }
-            // A token can expire early (revoked, clock skew): refresh once and try again.
-            if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed {
-                refreshed = true;
-                token = self.tokens.refresh_after_rejection(&token).await?;
-                continue;
-            }
-            let error = errors::from_status(status, &bytes, retry_after.as_deref(), write);
-            if let PlatformError::RateLimited { retry_after } = &error {
-                self.limiter.pause(*retry_after);
-            }
-            return Err(error);
-        }
-    }
-
-    /// A read, retried as the policy allows.
-    async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, PlatformError> {
-        self.config
-            .retry
-            .run(&*self.timer, || {
-                self.call(Method::GET, path, query, None, None)
-            })
-            .await
-    }
-
-    /// The objects of a collection's envelope (`{"Accounts": [...]}`).
-    async fn list<T: DeserializeOwned>(
-        &self,
-        collection: &str,
-        query: &[(&str, String)],
-    ) -> Result<Vec<T>, PlatformError> {
-        let v = self.get(collection, query).await?;
-        items(&v, collection)
-    }
-
     fn remember(&self, key: &DocumentKey, platform_id: &str) {
         self.ids
             .lock()
@@ -311,21 +226,6 @@ impl XeroConnector {
     }
 }
 
-fn items<T: DeserializeOwned>(v: &Value, collection: &str) -> Result<Vec<T>, PlatformError> {
-    let list = v
-        .get(collection)
-        .cloned()
-        .ok_or_else(|| PlatformError::Protocol(format!("Xero's answer has no {collection}")))?;
-    serde_json::from_value(list)
-        .map_err(|e| PlatformError::Protocol(format!("unreadable {collection}: {e}")))
-}
-
-fn first<'a>(v: &'a Value, collection: &str) -> Result<&'a Value, PlatformError> {
-    v.get(collection)
-        .and_then(|l| l.get(0))
-        .ok_or_else(|| PlatformError::Protocol(format!("Xero's answer has no {collection}")))
-}
-
 /// What we keep of a written object.
 fn written(v: &Value, endpoint: &Endpoint, kind: DocumentKind, key: String) -> WrittenDocument {
     let text = |field: &str| {
@@ -390,11 +290,11 @@ impl AccountingPlatform for XeroConnector {
                 break;
             }
         }
-        let (customers, suppliers) = transformers::contacts(contacts);
+        let (customers, suppliers) = reference::contacts(contacts);
         Ok(ReferenceData {
-            company: transformers::company(organisation),
-            accounts: accounts.into_iter().map(transformers::account).collect(),
-            tax_rates: tax_rates.into_iter().map(transformers::tax_rate).collect(),
+            company: reference::company(organisation),
+            accounts: accounts.into_iter().map(reference::account).collect(),
+            tax_rates: tax_rates.into_iter().map(reference::tax_rate).collect(),
             customers,
             suppliers,
         })
@@ -404,14 +304,11 @@ impl AccountingPlatform for XeroConnector {
         let list: Vec<wire::TrackingCategory> = self
             .list("TrackingCategories", &[("includeArchived", "true".into())])
             .await?;
-        Ok(list
-            .into_iter()
-            .map(transformers::tracking_category)
-            .collect())
+        Ok(list.into_iter().map(reference::tracking_category).collect())
     }
 
     async fn create_account(&self, prototype: &AccountPrototype) -> Result<Account, PlatformError> {
-        let body = &transformers::new_account(prototype);
+        let body = &reference::new_account(prototype);
         let code = body["Code"].as_str().unwrap_or_default().to_owned();
         let key = &idempotency_key(&format!("account:{code}:{}", prototype.name));
         let by_code = &[("where", format!("Code==\"{code}\""))];
@@ -435,7 +332,7 @@ impl AccountingPlatform for XeroConnector {
                 },
             )
             .await?;
-        Ok(transformers::account(found))
+        Ok(reference::account(found))
     }
 
     async fn write(&self, document: &Document) -> Result<WrittenDocument, PlatformError> {

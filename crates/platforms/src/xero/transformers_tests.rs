@@ -122,33 +122,3 @@ fn bank_transactions_spend_when_negative_and_journals_sign_their_lines() {
     assert_eq!(mj["JournalLines"][1]["LineAmount"].to_string(), "-1200");
     assert_eq!(mj["Status"], "POSTED");
 }
-
-#[test]
-fn reference_data_maps_xero_words_to_ours() {
-    let a: wire::Account = serde_json::from_value(json!({"AccountID": "x", "Code": "092", "Name": "Cash",
-        "Type": "CURRENT", "Class": "ASSET", "Status": "ARCHIVED", "EnablePaymentsToAccount": true})).unwrap();
-    let a = account(a);
-    assert_eq!(a.account_type, AccountType::Asset);
-    assert_eq!(a.status, RecordStatus::Archived);
-    assert!(a.payments_allowed && !a.is_bank_account);
-    assert_eq!(a.fully_qualified_category.as_deref(), Some("Asset.Current"));
-    let t: wire::TaxRate = serde_json::from_value(json!({"Name": "20% (VAT on Income)", "TaxType": "OUTPUT2",
-        "Status": "ACTIVE", "EffectiveRate": 20.125, "TaxComponents": [{"Name": "VAT", "Rate": 20.125, "IsCompound": false}]})).unwrap();
-    let t = tax_rate(t);
-    assert_eq!(t.effective_rate, Some(Decimal::new(20125, 3)));
-    assert_eq!(t.id, "OUTPUT2");
-    let (customers, suppliers) = contacts(vec![
-        serde_json::from_value(json!({"ContactID": "1", "Name": "Sales", "ContactStatus": "ACTIVE", "IsCustomer": true})).unwrap(),
-        serde_json::from_value(json!({"ContactID": "2", "Name": "New", "ContactStatus": "ACTIVE"})).unwrap(),
-    ]);
-    assert_eq!(customers.len(), 2);
-    assert_eq!(suppliers.len(), 1);
-    let proto = AccountPrototype {
-        name: "Card Clearing".into(),
-        account_type: AccountType::Asset,
-        is_bank_account: true,
-        ..AccountPrototype::default()
-    };
-    assert_eq!(account_type(&proto), "BANK");
-    assert_eq!(new_account(&proto)["Code"], "CARDCLEARI");
-}
