@@ -320,3 +320,37 @@ async fn refusals_reach_the_merchant_in_their_words_with_xeros_kept() {
     let books = app.books(&tenant).await;
     assert!(books["Invoices"].as_array().is_none_or(Vec::is_empty));
 }
+
+#[tokio::test]
+async fn a_credit_note_is_allocated_to_its_invoice_once() {
+    let app = common::spawn().await;
+    let tenant = app.tenant().await;
+    let r = common::refs(&app, &tenant).await;
+    let c = app.connector(&tenant, tenant.tokens.clone());
+    let mut invoice = document(DocumentKind::Invoice, "GBP");
+    invoice.contact_id = Some(r.customer.clone());
+    invoice.lines = vec![line(&r.account("200"), Some("OUTPUT2"), 5000, 1000)];
+    let mut credit_note = document(DocumentKind::CreditNote, "GBP");
+    credit_note.contact_id = Some(r.customer.clone());
+    credit_note.lines = vec![line(&r.account("210"), Some("OUTPUT2"), 1000, 200)];
+    let inv = c.connector.write(&invoice).await.unwrap();
+    c.connector.write(&credit_note).await.unwrap();
+    let date = "2026-11-25".parse().unwrap();
+    let first = c
+        .connector
+        .allocate_credit_note(&credit_note.key, &invoice.key, money(1200), date)
+        .await
+        .unwrap();
+    // Sent again (say after a crash): the same allocation, not a second one.
+    let again = app.connector(&tenant, tenant.tokens.clone());
+    let second = again
+        .connector
+        .allocate_credit_note(&credit_note.key, &invoice.key, money(1200), date)
+        .await
+        .unwrap();
+    assert_eq!(first, second);
+    let books = app.books(&tenant).await;
+    let i = with(&books, "Invoices", "InvoiceID", &inv.platform_id)[0];
+    assert_eq!(amount(&i["AmountCredited"]), money(1200));
+    assert_eq!(amount(&i["AmountDue"]), money(4800));
+}

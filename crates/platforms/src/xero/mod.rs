@@ -247,6 +247,23 @@ fn written(v: &Value, endpoint: &Endpoint, kind: DocumentKind, key: String) -> W
     }
 }
 
+/// The `where` filter that finds our key. Xero's filter language has no escape we can rely
+/// on, so a key holding `"` or a backslash is searched by its prefix up to that character and
+/// matched exactly afterwards.
+fn key_clause(endpoint: &Endpoint, full: &str) -> String {
+    let field = endpoint.key_field;
+    let safe = full.split(['"', '\\']).next().unwrap_or_default();
+    let clause = if safe.len() == full.len() {
+        format!("{field}==\"{full}\"")
+    } else {
+        format!("{field}.StartsWith(\"{safe}\")")
+    };
+    match endpoint.xero_type {
+        Some(t) => format!("Type==\"{t}\" AND {clause}"),
+        None => clause,
+    }
+}
+
 fn is_live(v: &Value) -> bool {
     !matches!(
         v.get("Status").and_then(Value::as_str),
@@ -377,10 +394,7 @@ impl AccountingPlatform for XeroConnector {
     async fn find(&self, key: &DocumentKey) -> Result<Option<WrittenDocument>, PlatformError> {
         let endpoint = transformers::endpoint(key.kind);
         let full = key.full();
-        let mut clause = format!("{}==\"{full}\"", endpoint.key_field);
-        if let Some(t) = endpoint.xero_type {
-            clause = format!("Type==\"{t}\" AND {clause}");
-        }
+        let clause = key_clause(&endpoint, &full);
         let v = self.get(endpoint.collection, &[("where", clause)]).await?;
         let found = v
             .get(endpoint.collection)
@@ -395,5 +409,36 @@ impl AccountingPlatform for XeroConnector {
             self.remember(key, &f.platform_id);
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{idempotency_key, key_clause, transformers::endpoint};
+    use domain::documents::DocumentKind;
+
+    #[test]
+    fn keys_are_searched_exactly_or_by_a_safe_prefix() {
+        let invoices = endpoint(DocumentKind::Invoice);
+        assert_eq!(
+            key_clause(&invoices, "cs:co:d:GBP:invoice:r0"),
+            r#"Type=="ACCREC" AND Reference=="cs:co:d:GBP:invoice:r0""#
+        );
+        let journals = endpoint(DocumentKind::JournalEntry);
+        assert_eq!(
+            key_clause(&journals, r#"cs:co:d:GBP/loc=a"b:journalEntry:r0"#),
+            r#"Narration.StartsWith("cs:co:d:GBP/loc=a")"#
+        );
+    }
+
+    #[test]
+    fn keys_that_fit_are_sent_as_they_are_and_longer_ones_hashed_stably() {
+        let short = "cs:co:2026-11-25:GBP:invoice:r0";
+        assert_eq!(idempotency_key(short), short);
+        let long = format!("cs:co:2026-11-25:{}:invoice:r0", "G".repeat(200));
+        let hashed = idempotency_key(&long);
+        assert!(hashed.len() <= 128 && hashed.starts_with("cs:sha256:"));
+        assert_eq!(hashed, idempotency_key(&long));
+        assert_ne!(hashed, idempotency_key(&long.replace("r0", "r1")));
     }
 }
