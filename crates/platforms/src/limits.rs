@@ -153,6 +153,13 @@ impl RateLimiter {
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
+        self.admit().await?;
+        Ok(Permit { _slot: slot })
+    }
+
+    /// Waits for room in both windows and counts one call, for a second request made under a
+    /// slot already held (the retry after a 401).
+    pub async fn admit(&self) -> Result<(), PlatformError> {
         loop {
             let wait = {
                 let mut w = self.windows.lock().expect("limiter lock");
@@ -162,7 +169,7 @@ impl RateLimiter {
                     None => {
                         w.minute.push_back(now);
                         w.day.push_back(now);
-                        return Ok(Permit { _slot: slot });
+                        return Ok(());
                     }
                     Some(wait) => Duration::try_from(wait).unwrap_or_default(),
                 }

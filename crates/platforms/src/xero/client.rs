@@ -66,6 +66,8 @@ impl XeroConnector {
             if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed {
                 refreshed = true;
                 token = self.tokens.refresh_after_rejection(&token).await?;
+                // The second request counts against Xero's limits too.
+                self.limiter.admit().await?;
                 continue;
             }
             let error = errors::from_status(status, &bytes, retry_after.as_deref(), write);
