@@ -259,3 +259,37 @@ async fn twenty_concurrent_writes_stay_within_xeros_five_in_flight() {
     let books = app.books(&tenant).await;
     assert_eq!(books["BankTransactions"].as_array().unwrap().len(), 20);
 }
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_not_the_merchants_fault() {
+    let app = common::spawn().await;
+    let tenant = app.tenant().await;
+    let r = common::refs(&app, &tenant).await;
+    let mut config = app.config();
+    config.client_secret = "not-the-secret".into();
+    let store = Arc::new(common::Store::default());
+    let stale = OAuthTokens {
+        expires_at: jiff::Timestamp::now() - jiff::SignedDuration::from_secs(5),
+        ..tenant.tokens.clone()
+    };
+    let c = platforms::XeroConnector::connect(
+        config,
+        &tenant.id,
+        stale.clone(),
+        store.clone(),
+        Arc::new(ManualTimer::new(jiff::Timestamp::now())),
+    );
+    let e = c.write(&common::spend(&r, "GBP", 100)).await.unwrap_err();
+    assert!(
+        matches!(e, PlatformError::Transient(ref m) if m.contains("client")),
+        "{e:?}"
+    );
+    assert!(store.deauthorized.lock().unwrap().is_empty());
+    // The refresh token was never consumed: the right client can still use it.
+    let fixed = app.connector(&tenant, stale);
+    fixed
+        .connector
+        .write(&common::spend(&r, "GBP", 100))
+        .await
+        .unwrap();
+}
