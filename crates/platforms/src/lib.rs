@@ -1,14 +1,31 @@
-//! The way out to the merchant's books: the `AccountingPlatform` trait and one folder per
-//! connector (`xero/`, `quickbooks/`, `hledger/`), each with its wire types and a
-//! `transformers.rs` turning domain documents into request bodies. OAuth 2.0, token
-//! encryption, per-connection rate limits and single-flight token refresh live here too.
+//! The way out to the merchant's books: the [`AccountingPlatform`] trait and one folder per
+//! connector (`xero/` today), each with its wire types and a `transformers.rs` turning domain
+//! documents into request bodies.
 //!
-//! Today it holds what the API needs to accept a connection's credentials: their shape per
-//! platform ([`credentials`]) and their encryption at rest ([`secrets`]). Connectors arrive
-//! with issue #5.
+//! Around the connectors: OAuth refresh ([`oauth`]) behind a single-flight [`TokenSource`]
+//! per connection ([`tokens`]), a per-connection [`RateLimiter`] ([`limits`]), a
+//! [`RetryPolicy`] that looks a write up by its key before retrying it ([`retry`]), errors in
+//! the merchant's language ([`error`]), and credentials with their encryption at rest
+//! ([`credentials`], [`secrets`]).
 
 pub mod credentials;
+pub mod error;
+pub mod limits;
+pub mod oauth;
+pub mod platform;
+pub mod retry;
 pub mod secrets;
+pub mod tokens;
+pub mod xero;
 
-pub use credentials::Credentials;
+pub use credentials::{Credentials, OAuthTokens};
+pub use error::{PlatformError, Problem};
+pub use limits::{ManualTimer, RateLimiter, SystemTimer, Timer};
+pub use platform::{
+    AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, TrackingOption,
+    WrittenDocument,
+};
+pub use retry::RetryPolicy;
 pub use secrets::{SecretKey, TokenCipher};
+pub use tokens::{RefreshError, TokenRefresher, TokenSource, TokenStore};
+pub use xero::{XeroConfig, XeroConnector};
