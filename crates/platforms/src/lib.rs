@@ -8,6 +8,7 @@
 //! the merchant's language ([`error`]), and credentials with their encryption at rest
 //! ([`credentials`], [`secrets`]).
 
+pub mod authorize;
 pub mod credentials;
 pub mod error;
 pub mod limits;
