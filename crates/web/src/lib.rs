@@ -15,7 +15,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
 use error::ApiError;
 use platforms::TokenCipher;
-use routes::{companies, connections, health, integrations};
+use routes::{
+    companies, configuration, connections, health, integrations, preview, reference_data,
+};
 use std::sync::Arc;
 use store::Store;
 
@@ -73,6 +75,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/meta/companies/{companyId}/connections/{connectionId}",
             patch(connections::update),
+        )
+        .route(
+            "/companies/{companyId}/reference-data",
+            get(reference_data::get).put(reference_data::put),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/preview",
+            post(preview::preview),
+        )
+        .route(
+            "/config/companies/{companyId}/sync/commerce",
+            get(configuration::get).post(configuration::set),
         )
         .route("/config/integrations", get(integrations::list))
         .route(

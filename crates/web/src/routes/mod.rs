@@ -1,9 +1,12 @@
 //! The client API's routes, one file per resource.
 
 pub mod companies;
+pub mod configuration;
 pub mod connections;
 pub mod health;
 pub mod integrations;
+pub mod preview;
+pub mod reference_data;
 
 use crate::error::{ApiError, ValidationItem};
 use domain::{CompanyId, ConnectionId};
