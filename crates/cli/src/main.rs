@@ -1,6 +1,7 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
 mod keys;
+mod preview;
 mod serve;
 mod settings;
 
@@ -41,11 +42,18 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Dry run: print, as JSON, the accounting documents the sync would write for some data.
+    Preview(preview::PreviewArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     settings::init_logging(cli.log_format);
+    // Pure and offline: no runtime, no database.
+    let cli = match cli.command {
+        Command::Preview(args) => return preview::run(args),
+        command => Cli { command, ..cli },
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -59,6 +67,7 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Keys { command } => keys::run(command).await,
+            Command::Preview(_) => unreachable!("answered before the runtime starts"),
         }
     });
     match result {
