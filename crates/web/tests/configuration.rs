@@ -173,6 +173,15 @@ async fn options_come_from_reference_data_held_for_the_company() {
             sales["invoiceStatus"]["invoiceStatusOptions"],
             json!(["Draft", "Submitted"])
         );
+
+        let (_, openapi) = app.call(Method::GET, "/openapi.json", None).await;
+        for path in [
+            "/config/companies/{companyId}/sync/commerce",
+            "/companies/{companyId}/reference-data",
+            "/companies/{companyId}/sync/commerce/preview",
+        ] {
+            assert!(openapi["paths"].get(path).is_some(), "{path} documented");
+        }
     }
 }
 
@@ -377,6 +386,73 @@ async fn every_rule_is_named_with_its_pointer_and_code() {
             [(
                 "document.invalid_type".to_owned(),
                 "/configuration/sales/syncSales".to_owned()
+            )]
+        );
+
+        // Choices left unmade, and a start date in the past.
+        let mut doc = example(false);
+        doc["schedule"]["startDate"] = json!("2020-01-01");
+        let c = &mut doc["configuration"];
+        c["sales"]["salesCustomer"]["selectedCustomerId"] = Value::Null;
+        c["sales"]["accounts"]["refund"]["selectedAccountId"] = Value::Null;
+        for key in ["card", "cash", "payout"] {
+            c["payments"]["accounts"][key]["selectedAccountId"] = Value::Null;
+        }
+        c["fees"]["feesSupplier"]["selectedSupplierId"] = Value::Null;
+        let (status, error) = app
+            .call(Method::POST, &config_path(&company), Some(doc))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let at = |code: &str, pointer: &str| (code.to_owned(), pointer.to_owned());
+        assert_eq!(
+            rules(&error),
+            [
+                at(
+                    "account.required",
+                    "/configuration/sales/accounts/refund/selectedAccountId"
+                ),
+                at(
+                    "sales.customer_missing",
+                    "/configuration/sales/salesCustomer/selectedCustomerId"
+                ),
+                at(
+                    "account.required",
+                    "/configuration/payments/accounts/card/selectedAccountId"
+                ),
+                at(
+                    "fees.payment_account_missing",
+                    "/configuration/payments/accounts"
+                ),
+                at(
+                    "fees.supplier_missing",
+                    "/configuration/fees/feesSupplier/selectedSupplierId"
+                ),
+                at("schedule.start_date_backdated", "/schedule/startDate"),
+            ]
+        );
+        let mut doc = example(false);
+        doc["configuration"]["sales"]["syncSales"] = json!(false);
+        doc["configuration"]["fees"]["syncFees"] = json!(false);
+        let (_, error) = app
+            .call(Method::POST, &config_path(&company), Some(doc))
+            .await;
+        assert_eq!(
+            rules(&error),
+            [at(
+                "payments.sales_not_synced",
+                "/configuration/payments/syncPayments"
+            )]
+        );
+
+        // The output format is chosen once.
+        let (status, _, saved) = post(&app, &company, &example(false)).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let (_, _, error) = post(&app, &company, &example(true)).await;
+        assert_eq!(
+            rules(&error),
+            [at(
+                "map_settings.output_format_locked",
+                "/configuration/mapSettings/outputFormat"
             )]
         );
     }

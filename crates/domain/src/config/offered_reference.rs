@@ -128,4 +128,23 @@ mod tests {
             "/configuration/sales/salesCustomer/selectedCustomerId"
         );
     }
+
+    #[test]
+    fn a_get_answer_previews_as_the_stored_reference_data_would() {
+        use crate::config::options::{OfferSpec, offer};
+        let reference: ReferenceData =
+            serde_json::from_str(include_str!("testdata/reference.json")).unwrap();
+        let example = parse_str(include_str!("testdata/example.json"))
+            .unwrap()
+            .document;
+        // What GET answers: fresh options with the stored selections merged in.
+        let answer = offer(&reference, &OfferSpec::default(), Some(&example));
+        let derived = reference_from_options(&answer);
+        let archived = derived.account("a1-999");
+        assert!(archived.is_none(), "archived accounts are never offered");
+        let from_options = MappingSettings::from_config(&answer, &derived).unwrap();
+        let from_books = MappingSettings::from_config(&answer, &reference).unwrap();
+        assert_eq!(from_options.clearing_account, "b1-090");
+        assert_eq!(from_options, from_books);
+    }
 }
