@@ -1,103 +1,11 @@
-//! The configuration document, reference data and preview over real HTTP, on SQLite and
-//! PostgreSQL.
+//! The configuration document and reference data over real HTTP, on SQLite and PostgreSQL.
 
 mod common;
 
+use common::configured::{company, config_path, example, post, reference, rules};
 use common::{TestApp, pointers};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-const EXAMPLE: &str = include_str!("../../domain/src/config/testdata/example.json");
-const REFERENCE: &str = include_str!("../../domain/src/config/testdata/reference.json");
-
-/// The example document in the current shape, starting in the future (a start date cannot be
-/// back-dated), in documents mode unless `journal`. Its component tax mappings are dropped:
-/// commerce tax components are offered from pushed data, which this company has none of.
-fn example(journal: bool) -> Value {
-    let mut doc: Value = serde_json::from_str(EXAMPLE).unwrap();
-    doc["schedule"]["startDate"] = json!("2099-01-01");
-    doc["configuration"]["sales"]["newTaxRates"]["taxRateMappings"] = json!([]);
-    // We offer the UI's tax rates 0, 5, 10 and 20 %; the example maps three of them.
-    doc["configuration"]["sales"]["taxRates"]["10"] = json!({"selectedTaxRateId": "OUTPUT2"});
-    if !journal {
-        doc["configuration"]
-            .as_object_mut()
-            .unwrap()
-            .remove("mapSettings");
-    }
-    doc
-}
-
-fn reference() -> Value {
-    serde_json::from_str(REFERENCE).unwrap()
-}
-
-fn config_path(company: &str) -> String {
-    format!("/config/companies/{company}/sync/commerce")
-}
-
-/// A company with a linked commerce and a linked hledger connection, and, if asked, reference data.
-async fn company(app: &TestApp, with_reference: bool) -> String {
-    let company = app.create_company("Configured Shop").await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let connections = format!("/companies/{company}/connections");
-    for key in ["cmrc", "hldg"] {
-        let (status, c) = app
-            .call(
-                Method::POST,
-                &connections,
-                Some(json!({"platformKey": key})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{c}");
-        if key == "hldg" {
-            let path = format!("{connections}/{}/authorization", c["id"].as_str().unwrap());
-            let auth = json!({"baseUrl": "http://127.0.0.1:5000"});
-            let (status, c) = app.call(Method::PUT, &path, Some(auth)).await;
-            assert_eq!(
-                (status, c["status"].as_str()),
-                (StatusCode::OK, Some("Linked"))
-            );
-        }
-    }
-    if with_reference {
-        let path = format!("/companies/{company}/reference-data");
-        let (status, body) = app.call(Method::PUT, &path, Some(reference())).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    company
-}
-
-/// POSTs a document: the status, the `ETag`, the body.
-async fn post(app: &TestApp, company: &str, body: &Value) -> (StatusCode, String, Value) {
-    let request = app.request(Method::POST, &config_path(company)).json(body);
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let etag = response
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (
-        status,
-        etag.unwrap_or_default(),
-        response.json().await.unwrap(),
-    )
-}
-
-/// `(validatorName, pointer)` of every validation error.
-fn rules(error: &Value) -> Vec<(String, String)> {
-    let errors = error["validation"]["errors"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let field = |e: &Value, k: &str| e[k].as_str().unwrap_or("").to_owned();
-    errors
-        .iter()
-        .map(|e| (field(e, "validatorName"), field(e, "pointer")))
-        .collect()
-}
 
 #[tokio::test]
 async fn options_come_from_reference_data_held_for_the_company() {
@@ -501,71 +409,6 @@ async fn writes_are_versioned_and_companies_are_the_clients_own() {
         assert_eq!(
             app.call(Method::GET, &unknown, None).await.0,
             StatusCode::NOT_FOUND
-        );
-    }
-}
-
-fn sale(id: &str, at: &str) -> Value {
-    json!({"id": id, "currency": "GBP", "createdDate": at, "sourceModifiedDate": at,
-        "totalAmount": 12, "totalGratuity": 0, "orderLineItems": [{"id": format!("{id}-1"),
-        "quantity": 1, "taxPercentage": 20, "totalAmount": 12, "totalTaxAmount": 2}]})
-}
-
-#[tokio::test]
-async fn preview_maps_the_data_in_the_body_under_the_stored_configuration() {
-    for app in TestApp::on_every_backend().await {
-        let company = company(&app, true).await;
-        let preview = format!("/companies/{company}/sync/commerce/preview");
-        let body = json!({"from": "2024-05-01", "to": "2024-05-02", "data": {"orders": [sale("o1", "2024-05-01T10:00:00Z")]}});
-        let (status, error) = app.call(Method::POST, &preview, Some(body.clone())).await;
-        assert_eq!(
-            (status, error["code"].as_str()),
-            (StatusCode::CONFLICT, Some("configuration_missing"))
-        );
-        let (status, _, saved) = post(&app, &company, &example(false)).await;
-        assert_eq!(status, StatusCode::OK, "{saved}");
-
-        let (status, out) = app.call(Method::POST, &preview, Some(body)).await;
-        assert_eq!(status, StatusCode::OK, "{}: {out}", app.backend());
-        let invoice = &out["documents"][0];
-        assert_eq!(invoice["kind"], "invoice");
-        assert_eq!(invoice["contactId"], "c-001");
-        assert_eq!(invoice["lines"][0]["accountId"], "a1-200");
-        assert_eq!(invoice["lines"][0]["taxRateId"], "OUTPUT2");
-        assert!(out["warnings"].is_array());
-
-        // Bad input: every field named, data pointers under /data.
-        let bad = json!({"from": "May Day", "timeZone": 5, "platform": "sage",
-            "data": {"orders": [{"id": "o1", "currency": "GBP", "createdDate": "soon", "totalAmount": 1}]}});
-        let (status, error) = app.call(Method::POST, &preview, Some(bad)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(pointers(&error), ["/from", "/to", "/timeZone", "/platform"]);
-        let bad = json!({"from": "2024-05-01", "to": "2024-05-02", "timeZone": "Mars/Olympus",
-            "data": {"orders": [{"id": "o1", "currency": "GBP", "createdDate": "soon", "totalAmount": 0, "orderLineItems": []}]}});
-        let (status, error) = app.call(Method::POST, &preview, Some(bad)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(
-            pointers(&error),
-            ["/timeZone", "/data/orders/0/createdDate"]
-        );
-
-        // A payment type with no account: the stored configuration is what needs fixing.
-        let mobile = json!({"id": "p1", "currency": "GBP", "type": "Mobile", "status": "Paid",
-            "amount": 12, "createdDate": "2024-05-01T10:00:00Z"});
-        let body = json!({"from": "2024-05-01", "to": "2024-05-02",
-            "data": {"orders": [sale("o1", "2024-05-01T10:00:00Z")], "payments": [mobile]}});
-        let (status, error) = app.call(Method::POST, &preview, Some(body)).await;
-        assert_eq!(
-            (status, error["code"].as_str()),
-            (StatusCode::CONFLICT, Some("configuration_invalid"))
-        );
-        assert_eq!(error["validation"]["errors"][0]["itemId"], "configuration");
-        assert_eq!(
-            rules(&error),
-            [(
-                "payments.type_unmapped".to_owned(),
-                "/configuration/payments/accounts/mobile/selectedAccountId".to_owned()
-            )]
         );
     }
 }
