@@ -116,7 +116,14 @@ fn build_and_run(args: &PreviewArgs) -> Result<String, Vec<String>> {
                 } else {
                     &e.pointer
                 };
-                format!("{} ({})", located(&source, pointer, &e.message), e.code)
+                // Without --reference the "books" are the document's own options.
+                let hint = if args.reference.is_none() && e.code.starts_with("reference.") {
+                    " (without --reference, the document's own options stand for the books)"
+                } else {
+                    ""
+                };
+                let problem = located(&source, pointer, &e.message);
+                format!("{problem}{hint} ({})", e.code)
             })
             .collect()),
     }

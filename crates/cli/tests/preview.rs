@@ -146,3 +146,41 @@ fn bad_files_exit_2_naming_the_file_and_the_field() {
     ));
     assert!(stderr.contains("--time-zone"), "{stderr}");
 }
+
+#[test]
+fn reference_data_may_be_given_instead_of_the_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.json", &config());
+    let data = write(dir.path(), "data.json", &data());
+    let books: Value = serde_json::from_str(include_str!(
+        "../../domain/src/config/testdata/reference.json"
+    ))
+    .unwrap();
+    let reference = write(dir.path(), "books.json", &books);
+    let reference = reference.to_str().unwrap();
+    let out = preview(&config, &data, &["--reference", reference]);
+    assert_eq!(invoice_totals(&out), ["12.00"]);
+
+    let mut archived = books.clone();
+    archived["customers"][0]["status"] = json!("Archived");
+    archived.as_object_mut().unwrap().remove("company");
+    let bad = write(dir.path(), "archived.json", &archived);
+    let stderr = refused(&preview(
+        &config,
+        &data,
+        &["--reference", bad.to_str().unwrap()],
+    ));
+    assert!(stderr.contains("archived.json: /company:"), "{stderr}");
+    archived["company"] = books["company"].clone();
+    let bad = write(dir.path(), "archived.json", &archived);
+    let stderr = refused(&preview(
+        &config,
+        &data,
+        &["--reference", bad.to_str().unwrap()],
+    ));
+    assert!(
+        stderr.contains("config.json: /configuration/sales/salesCustomer/selectedCustomerId:")
+            && stderr.contains("reference.customer_inactive"),
+        "{stderr}"
+    );
+}
