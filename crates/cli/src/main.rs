@@ -1,6 +1,7 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
 mod keys;
+mod preview;
 mod sandbox;
 mod serve;
 mod settings;
@@ -44,11 +45,18 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Dry run: print, as JSON, the accounting documents the sync would write for some data.
+    Preview(preview::PreviewArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     settings::init_logging(cli.log_format);
+    // Pure and offline: no runtime, no database.
+    let cli = match cli.command {
+        Command::Preview(args) => return preview::run(args),
+        command => Cli { command, ..cli },
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -63,6 +71,7 @@ fn main() -> ExitCode {
             }
             Command::Keys { command } => keys::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Preview(_) => unreachable!("answered before the runtime starts"),
         }
     });
     match result {

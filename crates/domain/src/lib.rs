@@ -16,6 +16,7 @@ pub mod mapping;
 pub mod money;
 pub mod paging;
 pub mod period;
+pub mod preview;
 pub mod reference_data;
 
 pub use company::{Company, CompanyName, CompanyTags, NewCompany};

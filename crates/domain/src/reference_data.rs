@@ -167,6 +167,86 @@ pub type Customer = Contact;
 /// A supplier of the books; the daily fee bills are raised to one of them.
 pub type Supplier = Contact;
 
+/// Reads reference data sent by a client, reporting every bad part with its JSON pointer
+/// (`/accounts/3`), not only serde's first error. Ids must be non-blank and unique per list.
+pub fn parse_reference_data(
+    value: &serde_json::Value,
+) -> Result<ReferenceData, Vec<(String, String)>> {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+    fn one<T: DeserializeOwned>(
+        v: &Value,
+        at: String,
+        errors: &mut Vec<(String, String)>,
+    ) -> Option<T> {
+        T::deserialize(v)
+            .map_err(|e| errors.push((at, e.to_string())))
+            .ok()
+    }
+    fn list<T: DeserializeOwned>(
+        root: &serde_json::Map<String, Value>,
+        key: &str,
+        id_of: fn(&T) -> &str,
+        errors: &mut Vec<(String, String)>,
+    ) -> Vec<T> {
+        let items = match root.get(key) {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                errors.push((format!("/{key}"), format!("`{key}` must be an array")));
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<T> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let Some(parsed) = one::<T>(item, format!("/{key}/{i}"), errors) else {
+                continue;
+            };
+            let id = id_of(&parsed);
+            if id.trim().is_empty() {
+                errors.push((format!("/{key}/{i}/id"), "`id` must not be empty".into()));
+            } else if out.iter().any(|o| id_of(o) == id) {
+                errors.push((
+                    format!("/{key}/{i}/id"),
+                    format!("id {id:?} appears twice in `{key}`"),
+                ));
+            } else {
+                out.push(parsed);
+            }
+        }
+        out
+    }
+    let Some(root) = value.as_object() else {
+        return Err(vec![(
+            String::new(),
+            "reference data must be a JSON object".into(),
+        )]);
+    };
+    let mut errors = Vec::new();
+    let company = match root.get("company") {
+        None | Some(Value::Null) => {
+            errors.push((
+                "/company".into(),
+                "`company` is required: {name, baseCurrency, country?}".into(),
+            ));
+            None
+        }
+        Some(v) => one::<CompanyInfo>(v, "/company".into(), &mut errors),
+    };
+    let data = ReferenceData {
+        company: company.unwrap_or_default(),
+        accounts: list(root, "accounts", |a: &Account| &a.id, &mut errors),
+        tax_rates: list(root, "taxRates", |t: &TaxRate| &t.id, &mut errors),
+        customers: list(root, "customers", |c: &Contact| &c.id, &mut errors),
+        suppliers: list(root, "suppliers", |c: &Contact| &c.id, &mut errors),
+    };
+    if errors.is_empty() {
+        Ok(data)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +288,28 @@ mod tests {
         account.is_bank_account = false;
         assert!(!account.accepts_payments());
         assert_eq!(account.status, RecordStatus::Unknown);
+    }
+
+    #[test]
+    fn every_bad_part_is_named() {
+        let errors = parse_reference_data(&json!({
+            "accounts": [{"id": "a", "name": "A"}, {"id": "a", "name": "again"}, {"name": "no id"}],
+            "taxRates": {},
+            "customers": [{"id": " ", "name": "blank"}]
+        }))
+        .unwrap_err();
+        let pointers: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/company",
+                "/accounts/1/id",
+                "/accounts/2",
+                "/taxRates",
+                "/customers/0/id"
+            ]
+        );
+        let good = json!({"company": {"name": "Demo", "baseCurrency": "GBP"}});
+        assert_eq!(parse_reference_data(&good).unwrap().company.name, "Demo");
     }
 }

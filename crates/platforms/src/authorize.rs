@@ -48,7 +48,10 @@ impl Pkce {
         rand::rng().fill_bytes(&mut bytes);
         let verifier = URL_SAFE_NO_PAD.encode(bytes);
         let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Self { verifier, challenge }
+        Self {
+            verifier,
+            challenge,
+        }
     }
 }
 
@@ -167,25 +170,33 @@ impl OAuthApp {
             .await
             .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
         let status = response.status();
-        let body = response.text().await.map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
+        let body = response
+            .text()
+            .await
+            .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
         if !status.is_success() {
             return Err(AuthorizeError::Refused(format!("{status}: {body}")));
         }
-        let answer: TokenAnswer =
-            serde_json::from_str(&body).map_err(|e| AuthorizeError::Refused(format!("unreadable token answer: {e}")))?;
+        let answer: TokenAnswer = serde_json::from_str(&body)
+            .map_err(|e| AuthorizeError::Refused(format!("unreadable token answer: {e}")))?;
         let tokens = OAuthTokens {
             access_token: answer.access_token,
-            refresh_token: answer
-                .refresh_token
-                .ok_or_else(|| AuthorizeError::Refused("no refresh token was granted (offline access refused?)".into()))?,
+            refresh_token: answer.refresh_token.ok_or_else(|| {
+                AuthorizeError::Refused(
+                    "no refresh token was granted (offline access refused?)".into(),
+                )
+            })?,
             expires_at: asked_at + SignedDuration::from_secs(answer.expires_in),
         };
         match self.platform {
             PlatformKey::QuickBooksOnline => {
-                let realm_id = realm_id
-                    .filter(|r| !r.is_empty())
-                    .ok_or_else(|| AuthorizeError::NoTenant("the callback named no realmId".into()))?;
-                Ok(Credentials::QuickBooks { tokens, realm_id: realm_id.to_owned() })
+                let realm_id = realm_id.filter(|r| !r.is_empty()).ok_or_else(|| {
+                    AuthorizeError::NoTenant("the callback named no realmId".into())
+                })?;
+                Ok(Credentials::QuickBooks {
+                    tokens,
+                    realm_id: realm_id.to_owned(),
+                })
             }
             _ => {
                 let tenant_id = self.first_tenant(&http, &tokens.access_token).await?;
@@ -195,8 +206,15 @@ impl OAuthApp {
     }
 
     /// The organisation the merchant just connected: Xero lists the newest connection last.
-    async fn first_tenant(&self, http: &reqwest::Client, access_token: &str) -> Result<String, AuthorizeError> {
-        let url = self.connections_url.as_deref().ok_or_else(|| AuthorizeError::NoTenant("no connections endpoint".into()))?;
+    async fn first_tenant(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+    ) -> Result<String, AuthorizeError> {
+        let url = self
+            .connections_url
+            .as_deref()
+            .ok_or_else(|| AuthorizeError::NoTenant("no connections endpoint".into()))?;
         let response = http
             .get(url)
             .bearer_auth(access_token)
@@ -204,17 +222,22 @@ impl OAuthApp {
             .await
             .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
         let status = response.status();
-        let body = response.text().await.map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
+        let body = response
+            .text()
+            .await
+            .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
         if !status.is_success() {
             return Err(AuthorizeError::NoTenant(format!("{status}: {body}")));
         }
-        let tenants: Vec<XeroTenant> =
-            serde_json::from_str(&body).map_err(|e| AuthorizeError::NoTenant(format!("unreadable connections: {e}")))?;
+        let tenants: Vec<XeroTenant> = serde_json::from_str(&body)
+            .map_err(|e| AuthorizeError::NoTenant(format!("unreadable connections: {e}")))?;
         tenants
             .into_iter()
             .next_back()
             .map(|t| t.tenant_id)
-            .ok_or_else(|| AuthorizeError::NoTenant("the merchant connected no organisation".into()))
+            .ok_or_else(|| {
+                AuthorizeError::NoTenant("the merchant connected no organisation".into())
+            })
     }
 }
 
@@ -226,15 +249,22 @@ mod tests {
     fn pkce_challenge_is_the_s256_of_the_verifier() {
         let pkce = Pkce::new();
         assert!(pkce.verifier.len() >= 43, "RFC 7636 minimum");
-        assert_eq!(pkce.challenge, URL_SAFE_NO_PAD.encode(Sha256::digest(pkce.verifier.as_bytes())));
+        assert_eq!(
+            pkce.challenge,
+            URL_SAFE_NO_PAD.encode(Sha256::digest(pkce.verifier.as_bytes()))
+        );
         assert_ne!(Pkce::new().verifier, pkce.verifier);
     }
 
     #[test]
     fn authorize_urls_carry_every_parameter_encoded() {
         let app = OAuthApp::xero("id", "secret");
-        let pkce = Pkce { verifier: "v".into(), challenge: "c".into() };
-        let url = reqwest::Url::parse(&app.authorize_url("https://x.test/cb?a=1", "s t", &pkce)).unwrap();
+        let pkce = Pkce {
+            verifier: "v".into(),
+            challenge: "c".into(),
+        };
+        let url =
+            reqwest::Url::parse(&app.authorize_url("https://x.test/cb?a=1", "s t", &pkce)).unwrap();
         let pairs: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
         assert_eq!(pairs["redirect_uri"], "https://x.test/cb?a=1");
         assert_eq!(pairs["state"], "s t");

@@ -15,7 +15,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
 use error::ApiError;
 use platforms::TokenCipher;
-use routes::{companies, connections, health, integrations, push};
+use routes::{
+    companies, configuration, connections, health, integrations, preview, push, reference_data,
+};
 use std::sync::Arc;
 use store::Store;
 
@@ -88,6 +90,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/meta/companies/{companyId}/pull/history/{datasetId}",
             get(push::status),
+        )
+        .route(
+            "/companies/{companyId}/reference-data",
+            get(reference_data::get).put(reference_data::put),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/preview",
+            post(preview::preview),
+        )
+        .route(
+            "/config/companies/{companyId}/sync/commerce",
+            get(configuration::get).post(configuration::set),
         )
         .route("/config/integrations", get(integrations::list))
         .route(

@@ -1,14 +1,16 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, Validation, ValidationItem};
-use crate::routes::{companies, connections, integrations, push};
+use crate::routes::{
+    companies, configuration, connections, integrations, preview, push, reference_data,
+};
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations. \
+    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations, configuration; beyond Codat: reference data and preview. \
         Authenticate with `Authorization: Basic base64(API key)` (or `Bearer API key`)."),
     paths(
         companies::list, companies::create, companies::get, companies::replace, companies::update, companies::delete,
@@ -16,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         connections::authorize,
         integrations::list, integrations::branding,
         push::push_sales, push::post_records, push::put_records, push::status,
+        configuration::get, configuration::set, reference_data::put, reference_data::get,
+        preview::preview,
     ),
     components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
     modifiers(&Security),

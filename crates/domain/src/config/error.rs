@@ -68,6 +68,10 @@ pub mod codes {
     pub const TAX_RATE_MISSING: &str = "tax_rate.missing";
     pub const TAX_RATE_NO_OPTIONS: &str = "tax_rate.no_options";
     pub const TAX_RATE_NOT_IN_OPTIONS: &str = "tax_rate.not_in_options";
+    pub const TAX_RATE_KEY_INVALID: &str = "tax_rate.key_invalid";
+    pub const TAX_COMPONENT_MAPPED_TWICE: &str = "tax_rate.component_mapped_twice";
+    // Resolving the document into the engine's settings
+    pub const SALES_NOT_SYNCED: &str = "sales.not_synced";
     // Accounts
     pub const ACCOUNT_REQUIRED: &str = "account.required";
     pub const ACCOUNT_NOT_IN_OPTIONS: &str = "account.not_in_options";

@@ -12,7 +12,9 @@ pub mod document;
 pub mod error;
 mod keyed_map;
 mod merge;
+pub mod offered_reference;
 pub mod options;
+pub mod resolve;
 pub mod runtime;
 pub mod shapes;
 pub mod validation;
@@ -21,6 +23,7 @@ pub use changes::validate_change;
 pub use connections::validate_connections;
 pub use document::*;
 pub use error::{ConfigError, codes};
+pub use offered_reference::reference_from_options;
 pub use options::{OfferSpec, apply_selections, offer};
 pub use runtime::{
     Selection, SelectionKind, check_against_reference, check_payment_types, payment_account_key,

@@ -48,7 +48,7 @@ pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> V
         use AccountType::*;
         match (section, key) {
             ("sales", "gratuity") => matches!(a.account_type, Income | Liability),
-            ("sales", "prepaid") => a.account_type == Liability,
+            ("sales", "prepaid" | "taxLiability") => a.account_type == Liability,
             ("sales", _) => a.account_type == Income,
             ("payments" | "newPayments", _) => a.accepts_payments(),
             ("fees", "paymentFeeRefund") => {
@@ -180,6 +180,8 @@ pub fn offer(
                 ("refund", true),
                 ("gratuity", false),
                 ("prepaid", false),
+                // Journal entries only: where the day's sales tax is owed.
+                ("taxLiability", false),
             ],
         ),
         invoice_status: Some(InvoiceStatus {

@@ -1,10 +1,13 @@
 //! The client API's routes, one file per resource.
 
 pub mod companies;
+pub mod configuration;
 pub mod connections;
 pub mod health;
 pub mod integrations;
+pub mod preview;
 pub mod push;
+pub mod reference_data;
 
 use crate::error::{ApiError, ValidationItem};
 use domain::{CompanyId, ConnectionId};

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod configured;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use platforms::{SecretKey, TokenCipher};
