@@ -2,7 +2,9 @@
 
 use crate::settings::{DatabaseArgs, secret_key};
 use anyhow::Context;
+use domain::PlatformKey;
 use platforms::TokenCipher;
+use platforms::authorize::OAuthApp;
 use std::sync::Arc;
 use store::Store;
 
@@ -22,9 +24,47 @@ pub struct ServeArgs {
     /// Creates a client named "bootstrap" holding exactly this API key (for scripts and tests).
     #[arg(long, env = "COMMERCE_SYNC_BOOTSTRAP_API_KEY", hide_env_values = true)]
     bootstrap_api_key: Option<String>,
-    /// Also serve the accounting-platform sandboxes under /sandbox.
+    /// Also serve the accounting-platform sandboxes under /sandbox, and link merchants' Xero
+    /// and QuickBooks connections to them instead of the real platforms.
     #[arg(long)]
     sandbox: bool,
+    /// Our Xero OAuth app (from developer.xero.com), for merchants linking Xero.
+    #[arg(long, env = "COMMERCE_SYNC_XERO_CLIENT_ID")]
+    xero_client_id: Option<String>,
+    #[arg(long, env = "COMMERCE_SYNC_XERO_CLIENT_SECRET", hide_env_values = true)]
+    xero_client_secret: Option<String>,
+    /// Our Intuit OAuth app, for merchants linking QuickBooks Online.
+    #[arg(long, env = "COMMERCE_SYNC_QUICKBOOKS_CLIENT_ID")]
+    quickbooks_client_id: Option<String>,
+    #[arg(
+        long,
+        env = "COMMERCE_SYNC_QUICKBOOKS_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    quickbooks_client_secret: Option<String>,
+}
+
+impl ServeArgs {
+    /// The OAuth apps merchants link through: the sandboxes' with `--sandbox`, else those configured.
+    fn oauth_apps(&self, public_url: &str) -> Vec<OAuthApp> {
+        if self.sandbox {
+            let base = format!("{public_url}/sandbox");
+            return [PlatformKey::Xero, PlatformKey::QuickBooksOnline]
+                .into_iter()
+                .filter_map(|p| OAuthApp::sandbox(p, &base))
+                .collect();
+        }
+        let mut apps = Vec::new();
+        if let (Some(id), Some(secret)) = (&self.xero_client_id, &self.xero_client_secret) {
+            apps.push(OAuthApp::xero(id, secret));
+        }
+        if let (Some(id), Some(secret)) =
+            (&self.quickbooks_client_id, &self.quickbooks_client_secret)
+        {
+            apps.push(OAuthApp::quickbooks(id, secret));
+        }
+        apps
+    }
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -39,8 +79,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let public_url = args
         .public_url
+        .clone()
         .unwrap_or_else(|| format!("http://{address}"));
-    let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url);
+    let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
+        .with_oauth(args.oauth_apps(&public_url));
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",

@@ -67,6 +67,10 @@ pub trait CompanyStore {
         update: CompanyUpdate,
     ) -> Result<Option<Company>, StoreError>;
 
+    /// The client owning a company, for the few unauthenticated paths (a merchant's link
+    /// URL) that must find their way back to it. Everything else is client-scoped.
+    async fn company_owner(&self, id: CompanyId) -> Result<Option<ClientId>, StoreError>;
+
     /// Deletes the company and everything it owns; `false` when it is not the client's.
     async fn delete_company(&self, client: ClientId, id: CompanyId) -> Result<bool, StoreError>;
 }

@@ -162,6 +162,8 @@ async fn companies_are_invisible_to_other_clients(store: Arc<dyn Store>) {
         .unwrap();
 
     assert_eq!(store.company(stranger, company.id).await.unwrap(), None);
+    assert_eq!(store.company_owner(company.id).await.unwrap(), Some(owner));
+    assert_eq!(store.company_owner(CompanyId::new()).await.unwrap(), None);
     assert_eq!(
         store
             .list_companies(stranger, PageRequest::default())

@@ -13,11 +13,15 @@ pub mod wire;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
+use domain::PlatformKey;
 use error::ApiError;
 use platforms::TokenCipher;
+use platforms::authorize::OAuthApp;
 use routes::{
-    companies, configuration, connections, health, integrations, preview, push, reference_data,
+    companies, configuration, connections, health, integrations, link, preview, push,
+    reference_data,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 use store::Store;
 
@@ -30,6 +34,9 @@ pub struct AppState {
     pub cipher: Arc<TokenCipher>,
     /// Base of the links we hand out (no trailing slash).
     pub public_url: Arc<str>,
+    /// Our OAuth apps, per accounting platform; a platform without one cannot be linked by
+    /// the merchant (its credentials can still be handed over through the API).
+    pub oauth: Arc<HashMap<PlatformKey, OAuthApp>>,
 }
 
 impl AppState {
@@ -39,7 +46,14 @@ impl AppState {
             store,
             cipher: Arc::new(cipher),
             public_url: public_url.trim_end_matches('/').into(),
+            oauth: Arc::new(HashMap::new()),
         }
+    }
+
+    /// The same state with these OAuth apps.
+    pub fn with_oauth(mut self, apps: impl IntoIterator<Item = OAuthApp>) -> Self {
+        self.oauth = Arc::new(apps.into_iter().map(|app| (app.platform, app)).collect());
+        self
     }
 }
 
@@ -109,6 +123,11 @@ pub fn router(state: AppState) -> Router {
             get(integrations::branding),
         )
         .route("/static/logos/{file}", get(integrations::logo))
+        .route(
+            "/sync-flow/companies/{companyId}/connections/{connectionId}/start",
+            get(link::start),
+        )
+        .route("/oauth/callback", get(link::callback))
         .route("/healthz", get(health::healthz))
         .route("/openapi.json", get(health::openapi));
     api.fallback(|| async {

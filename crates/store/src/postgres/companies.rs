@@ -127,6 +127,15 @@ impl CompanyStore for PostgresStore {
         Ok(Some(updated))
     }
 
+    async fn company_owner(&self, id: CompanyId) -> Result<Option<ClientId>, StoreError> {
+        let owner: Option<uuid::Uuid> =
+            sqlx::query_scalar("SELECT client_id FROM companies WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(owner.map(ClientId))
+    }
+
     async fn delete_company(&self, client: ClientId, id: CompanyId) -> Result<bool, StoreError> {
         let deleted = sqlx::query("DELETE FROM companies WHERE id = $1 AND client_id = $2")
             .bind(id.0)

@@ -127,6 +127,17 @@ impl CompanyStore for SqliteStore {
         Ok(Some(updated))
     }
 
+    async fn company_owner(&self, id: CompanyId) -> Result<Option<ClientId>, StoreError> {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT client_id FROM companies WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.reader)
+                .await?;
+        owner
+            .map(|o| uuid_from_text("companies", &o).map(ClientId))
+            .transpose()
+    }
+
     async fn delete_company(&self, client: ClientId, id: CompanyId) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
         let deleted = sqlx::query("DELETE FROM companies WHERE id = ? AND client_id = ?")

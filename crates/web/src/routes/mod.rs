@@ -5,6 +5,7 @@ pub mod configuration;
 pub mod connections;
 pub mod health;
 pub mod integrations;
+pub mod link;
 pub mod preview;
 pub mod push;
 pub mod reference_data;

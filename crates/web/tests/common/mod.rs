@@ -33,12 +33,36 @@ impl TestApp {
     }
 
     pub async fn spawn(db: TestDatabase) -> TestApp {
+        Self::spawn_with(db, false).await
+    }
+
+    /// With the Xero and QuickBooks sandboxes under `/sandbox` and OAuth apps pointing at them.
+    pub async fn spawn_with_sandbox(db: TestDatabase) -> TestApp {
+        Self::spawn_with(db, true).await
+    }
+
+    async fn spawn_with(db: TestDatabase, with_sandbox: bool) -> TestApp {
         let store = store::open(&db.url).await.expect("open the test database");
         let secret = SecretKey::generate();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base);
-        tokio::spawn(async move { axum::serve(listener, web::router(state)).await.unwrap() });
+        let mut state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base);
+        let mut router = axum::Router::new();
+        if with_sandbox {
+            let sandbox_base = format!("{base}/sandbox");
+            state = state.with_oauth(
+                [
+                    domain::PlatformKey::Xero,
+                    domain::PlatformKey::QuickBooksOnline,
+                ]
+                .into_iter()
+                .filter_map(|p| platforms::authorize::OAuthApp::sandbox(p, &sandbox_base)),
+            );
+            let sandbox = sandbox::SandboxState::new(sandbox::SandboxOptions::new(sandbox_base));
+            router = router.nest("/sandbox", sandbox::router(sandbox));
+        }
+        let app = router.merge(web::router(state));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         let mut app = TestApp {
             base,
             http: reqwest::Client::new(),
