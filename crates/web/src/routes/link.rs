@@ -112,14 +112,17 @@ pub async fn start(
             ),
         );
     };
-    if let Some(url) = &query.redirect_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return page(
-                StatusCode::BAD_REQUEST,
-                "This link is not valid",
-                "redirectUrl must be an http:// or https:// address.",
-            );
-        }
+    let redirect_is_web = |url: &String| url.starts_with("https://") || url.starts_with("http://");
+    if query
+        .redirect_url
+        .as_ref()
+        .is_some_and(|url| !redirect_is_web(url))
+    {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "This link is not valid",
+            "redirectUrl must be an http:// or https:// address.",
+        );
     }
     let pkce = Pkce::new();
     let note = LinkState {
