@@ -4,6 +4,7 @@
 //! realm) was connected.
 
 use crate::credentials::{Credentials, OAuthTokens};
+use crate::oauth::{TokenAnswer, call_token_endpoint, token_client};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::PlatformKey;
@@ -11,7 +12,6 @@ use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::time::Duration;
 
 /// Our registered app at one platform, and where its endpoints are.
 #[derive(Debug, Clone)]
@@ -59,13 +59,6 @@ impl Default for Pkce {
     fn default() -> Self {
         Self::new()
     }
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    refresh_token: Option<String>,
-    expires_in: i64,
 }
 
 #[derive(Deserialize)]
@@ -137,15 +130,6 @@ impl OAuthApp {
             .unwrap_or_else(|_| self.authorize_url.clone())
     }
 
-    fn http() -> reqwest::Client {
-        reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            // Token endpoints never redirect; following one could leak the client secret.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a TLS client can be built")
-    }
-
     /// Exchanges the callback's code for the connection's credentials. `realm_id` is the
     /// QuickBooks callback's `realmId`; Xero's tenant is asked for with the new token.
     pub async fn complete(
@@ -155,29 +139,23 @@ impl OAuthApp {
         redirect_uri: &str,
         realm_id: Option<&str>,
     ) -> Result<Credentials, AuthorizeError> {
-        let http = Self::http();
+        let http = token_client();
         let asked_at = Timestamp::now();
-        let response = http
-            .post(&self.token_url)
-            .basic_auth(&self.client_id, Some(&self.client_secret))
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", redirect_uri),
-                ("code_verifier", verifier),
-            ])
-            .send()
-            .await
-            .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
-        let status = response.status();
-        let body = response
-            .text()
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+        ];
+        let credentials = (self.client_id.as_str(), self.client_secret.as_str());
+        let (status, body) = call_token_endpoint(&http, &self.token_url, credentials, &form)
             .await
             .map_err(|e| AuthorizeError::Unreachable(e.to_string()))?;
         if !status.is_success() {
+            let body = String::from_utf8_lossy(&body);
             return Err(AuthorizeError::Refused(format!("{status}: {body}")));
         }
-        let answer: TokenAnswer = serde_json::from_str(&body)
+        let answer: TokenAnswer = serde_json::from_slice(&body)
             .map_err(|e| AuthorizeError::Refused(format!("unreadable token answer: {e}")))?;
         let tokens = OAuthTokens {
             access_token: answer.access_token,

@@ -26,14 +26,8 @@ impl HttpRefresher {
         client_secret: impl Into<String>,
         timer: Arc<dyn Timer>,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            // A token endpoint never redirects; following one could leak the credentials.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a TLS client can be built");
         Self {
-            http,
+            http: token_client(),
             token_url: token_url.into(),
             client_id: client_id.into(),
             client_secret: client_secret.into(),
@@ -42,11 +36,40 @@ impl HttpRefresher {
     }
 }
 
+/// An HTTP client for token endpoints.
+pub(crate) fn token_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        // A token endpoint never redirects; following one could leak the credentials.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a TLS client can be built")
+}
+
+/// One call of a token endpoint: client credentials in HTTP Basic, a form body. Answers the
+/// status and the body.
+pub(crate) async fn call_token_endpoint(
+    http: &reqwest::Client,
+    url: &str,
+    (client_id, client_secret): (&str, &str),
+    form: &[(&str, &str)],
+) -> Result<(reqwest::StatusCode, Vec<u8>), reqwest::Error> {
+    let response = http
+        .post(url)
+        .basic_auth(client_id, Some(client_secret))
+        .form(form)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.bytes().await?.to_vec()))
+}
+
+/// A token endpoint's successful answer.
 #[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    refresh_token: Option<String>,
-    expires_in: i64,
+pub(crate) struct TokenAnswer {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: i64,
 }
 
 #[derive(Deserialize)]
@@ -60,20 +83,12 @@ struct TokenFailure {
 impl TokenRefresher for HttpRefresher {
     async fn refresh(&self, refresh_token: &str) -> Result<OAuthTokens, RefreshError> {
         let sent_at = self.timer.now();
-        let response = self
-            .http
-            .post(&self.token_url)
-            .basic_auth(&self.client_id, Some(&self.client_secret))
-            .form(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", refresh_token),
-            ])
-            .send()
-            .await
-            .map_err(|e| RefreshError::Transient(e.to_string()))?;
-        let status = response.status();
-        let body = response
-            .bytes()
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ];
+        let credentials = (self.client_id.as_str(), self.client_secret.as_str());
+        let (status, body) = call_token_endpoint(&self.http, &self.token_url, credentials, &form)
             .await
             .map_err(|e| RefreshError::Transient(e.to_string()))?;
         if status.is_success() {
