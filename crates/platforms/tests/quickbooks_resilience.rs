@@ -221,3 +221,81 @@ async fn validation_faults_reach_the_merchant_in_their_words_with_intuits_kept()
         Err(PlatformError::Protocol(_))
     ));
 }
+
+/// A timer whose sleep clears the company's faults, so what follows the backoff (the look-up)
+/// meets a healthy QuickBooks.
+struct HealDuringBackoff {
+    timer: ManualTimer,
+    base: String,
+    realm: String,
+}
+
+#[async_trait]
+impl Timer for HealDuringBackoff {
+    fn now(&self) -> jiff::Timestamp {
+        self.timer.now()
+    }
+    async fn sleep(&self, duration: Duration) {
+        reqwest::Client::new()
+            .post(format!("{}/quickbooks/_control/faults", self.base))
+            .json(&json!({"tenantId": self.realm}))
+            .send()
+            .await
+            .unwrap();
+        self.timer.sleep(duration).await;
+    }
+}
+
+#[tokio::test]
+async fn a_write_that_times_out_after_commit_is_found_not_written_again() {
+    let app = common::spawn().await;
+    let us = qb::company(&app, "US").await;
+    let timer = ManualTimer::new(jiff::Timestamp::now());
+    let hook = Arc::new(HealDuringBackoff {
+        timer: timer.clone(),
+        base: app.base.clone(),
+        realm: us.realm.clone(),
+    });
+    let mut config = qb::config(&app, qb::options(&us));
+    config.timeout = Duration::from_millis(300);
+    let c = qb::connector_configured(&us, config, hook);
+    qb::faults(
+        &app,
+        json!({"tenantId": us.realm, "rateTimeout": 1.0, "timeoutMs": 1200, "timeoutAfterCommit": true}),
+    )
+    .await;
+    let invoice = qb::invoice(&us, "USD", 2500);
+    let w = c.connector.write(&invoice).await.unwrap();
+    assert_eq!(timer.sleeps().len(), 1, "one backoff, then found");
+    let books = qb::books(&app, &us).await;
+    let found = qb::ours(&books, "Invoice", &invoice.key);
+    assert_eq!(found.len(), 1, "exactly one document");
+    assert_eq!(found[0]["Id"], w.platform_id.as_str());
+}
+
+#[tokio::test]
+async fn many_concurrent_writes_stay_under_the_concurrency_cap() {
+    let app = common::spawn().await;
+    let us = qb::company(&app, "US").await;
+    let timer = ManualTimer::new(jiff::Timestamp::now());
+    let c = Arc::new(qb::connector_with(&app, &us, Arc::new(timer.clone())));
+    // Every call is slow, so more than ten at once would meet QuickBooks' 429.
+    qb::faults(&app, json!({"tenantId": us.realm, "latencyMs": 40})).await;
+    let tasks: Vec<_> = (0..25)
+        .map(|i| {
+            let c = c.clone();
+            let d = qb::invoice(&us, &format!("USD/loc={i}"), 100 + i);
+            tokio::spawn(async move { c.connector.write(&d).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert!(
+        !timer.sleeps().contains(&THROTTLE_WAIT),
+        "never throttled: {:?}",
+        timer.sleeps()
+    );
+    let books = qb::books(&app, &us).await;
+    assert_eq!(books["Invoice"].as_array().unwrap().len(), 25);
+}

@@ -102,14 +102,17 @@ pub fn connector(app: &App, c: &Company) -> Connection {
 }
 
 pub fn connector_with(app: &App, c: &Company, timer: Arc<dyn Timer>) -> Connection {
+    connector_configured(c, config(app, options(c)), timer)
+}
+
+pub fn connector_configured(
+    c: &Company,
+    config: QuickBooksConfig,
+    timer: Arc<dyn Timer>,
+) -> Connection {
     let store = Arc::new(Store::default());
-    let connector = QuickBooksConnector::connect(
-        config(app, options(c)),
-        &c.realm,
-        c.tokens.clone(),
-        store.clone(),
-        timer,
-    );
+    let connector =
+        QuickBooksConnector::connect(config, &c.realm, c.tokens.clone(), store.clone(), timer);
     Connection { connector, store }
 }
 
