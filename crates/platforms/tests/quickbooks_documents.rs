@@ -240,3 +240,42 @@ async fn writing_twice_leaves_one_document_and_find_matches_keys_exactly() {
     next.key.revision = 1;
     assert_eq!(c.connector.find(&next.key).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn accounts_are_created_once_from_a_prototype() {
+    let app = common::spawn().await;
+    let us = qb::company(&app, "US").await;
+    let c = qb::connector(&app, &us);
+    let prototype = platforms::AccountPrototype {
+        name: "Shopify Clearing".into(),
+        nominal_code: Some("1050".into()),
+        account_type: domain::reference_data::AccountType::Asset,
+        fully_qualified_category: Some("Asset.OtherCurrentAsset".into()),
+        ..platforms::AccountPrototype::default()
+    };
+    let a = c.connector.create_account(&prototype).await.unwrap();
+    assert!(a.payments_allowed && !a.is_bank_account);
+    assert_eq!(a.nominal_code.as_deref(), Some("1050"));
+    // Asked again (another run): the same account, not a refusal or a second one.
+    let again = qb::connector(&app, &us)
+        .connector
+        .create_account(&prototype)
+        .await
+        .unwrap();
+    assert_eq!(again.id, a.id);
+    let books = qb::books(&app, &us).await;
+    let named = books["Account"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["Name"] == "Shopify Clearing")
+        .count();
+    assert_eq!(named, 1);
+    // One made by hand under that name (QuickBooks answers 6240, duplicate name) is taken.
+    let checking = platforms::AccountPrototype {
+        name: "Checking".into(),
+        is_bank_account: true,
+        ..platforms::AccountPrototype::default()
+    };
+    assert_eq!(c.connector.create_account(&checking).await.unwrap().id, "1");
+}

@@ -18,13 +18,15 @@ use crate::credentials::OAuthTokens;
 use crate::error::PlatformError;
 use crate::limits::{RateLimiter, Timer};
 use crate::oauth::HttpRefresher;
-use crate::platform::{AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument};
+use crate::platform::{
+    AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
+};
 use crate::retry::RetryPolicy;
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
 use client::quoted;
 use domain::documents::{Document, DocumentKey, DocumentKind};
-use domain::reference_data::ReferenceData;
+use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -332,6 +334,47 @@ impl AccountingPlatform for QuickBooksConnector {
             reference::tracking("Class", "Class", classes),
             reference::tracking("Department", "Location", departments),
         ])
+    }
+
+    /// Account names are unique in QuickBooks: an account already there under the
+    /// prototype's name (a retry, or made by hand) is returned rather than refused.
+    async fn create_account(&self, prototype: &AccountPrototype) -> Result<Account, PlatformError> {
+        let body = &reference::new_account(prototype);
+        let rid = &request_id(&format!("account:{}", prototype.name));
+        let by_name = &format!("Name = {}", quoted(&prototype.name));
+        let lookup = move || async move {
+            let rows = self.query("Account", Some(by_name)).await?;
+            Ok(rows
+                .into_iter()
+                .find(|a| a.get("Name").and_then(Value::as_str) == Some(&prototype.name)))
+        };
+        let created = self
+            .config
+            .retry
+            .run_write(
+                &*self.timer,
+                move || async move {
+                    let v = self
+                        .call(Method::POST, "account", &[], Some(body), Some(rid))
+                        .await?;
+                    v.get("Account").cloned().ok_or_else(|| {
+                        PlatformError::OutcomeUnknown("QuickBooks' answer has no Account".into())
+                    })
+                },
+                lookup,
+            )
+            .await;
+        let found = match created {
+            Err(PlatformError::Validation {
+                platform_message, ..
+            }) if platform_message.contains("(code 6240)") => lookup()
+                .await?
+                .ok_or_else(|| PlatformError::validation(errors::PLATFORM, platform_message))?,
+            other => other?,
+        };
+        serde_json::from_value::<wire::Account>(found)
+            .map(reference::account)
+            .map_err(|e| PlatformError::Protocol(format!("unreadable Account: {e}")))
     }
 
     async fn write(&self, document: &Document) -> Result<WrittenDocument, PlatformError> {

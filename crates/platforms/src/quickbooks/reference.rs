@@ -2,10 +2,11 @@
 //! rates they charge), customers, vendors, and classes / departments as tracking categories.
 
 use super::wire;
-use crate::platform::{TrackingCategory, TrackingOption};
+use crate::platform::{AccountPrototype, TrackingCategory, TrackingOption};
 use domain::reference_data::{
     Account, AccountType, CompanyInfo, Contact, RecordStatus, TaxRate, TaxRateComponent,
 };
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 fn status(active: bool) -> RecordStatus {
@@ -108,6 +109,69 @@ pub fn tax_rates(codes: Vec<wire::TaxCode>, rates: Vec<wire::TaxRate>) -> Vec<Ta
         .collect()
 }
 
+/// QuickBooks' account types, and the words of our `fullyQualifiedCategory` naming them.
+const ACCOUNT_TYPES: [&str; 15] = [
+    "Bank",
+    "Accounts Receivable",
+    "Other Current Asset",
+    "Fixed Asset",
+    "Other Asset",
+    "Accounts Payable",
+    "Credit Card",
+    "Other Current Liability",
+    "Long Term Liability",
+    "Equity",
+    "Income",
+    "Cost of Goods Sold",
+    "Expense",
+    "Other Income",
+    "Other Expense",
+];
+
+/// QuickBooks' `AccountType` for a prototype: an explicit category's second part when it
+/// names one (`Asset.OtherCurrentAsset`), else the natural type of its class.
+pub fn account_type(p: &AccountPrototype) -> &'static str {
+    if p.is_bank_account {
+        return "Bank";
+    }
+    let named = p
+        .fully_qualified_category
+        .as_deref()
+        .and_then(|c| c.split('.').nth(1))
+        .and_then(|n| {
+            ACCOUNT_TYPES
+                .iter()
+                .find(|t| t.replace(' ', "").eq_ignore_ascii_case(n))
+        });
+    if let Some(t) = named {
+        return t;
+    }
+    match p.account_type {
+        AccountType::Asset => "Other Current Asset",
+        AccountType::Liability => "Other Current Liability",
+        AccountType::Income => "Income",
+        AccountType::Equity => "Equity",
+        AccountType::Expense | AccountType::Unknown => "Expense",
+    }
+}
+
+/// The body of `POST /account`.
+pub fn new_account(p: &AccountPrototype) -> Value {
+    let mut m = Map::new();
+    m.insert("Name".into(), json!(p.name));
+    m.insert("AccountType".into(), json!(account_type(p)));
+    if let Some(n) = p.nominal_code.as_ref().filter(|n| !n.is_empty()) {
+        m.insert("AcctNum".into(), json!(n));
+    }
+    if let Some(d) = &p.description {
+        m.insert("Description".into(), json!(d));
+    }
+    if let Some(c) = &p.currency {
+        m.insert("CurrencyRef".into(), json!({ "value": c }));
+    }
+    Value::Object(m)
+}
+
 pub fn contact(n: wire::Name) -> Contact {
     Contact {
         id: n.id,
@@ -167,5 +231,17 @@ mod tests {
         let t = tax_rates(codes, rates);
         assert_eq!(t[0].id, "3");
         assert_eq!(t[0].effective_rate, Some(Decimal::from(20)));
+        let clearing = AccountPrototype {
+            name: "Card Clearing".into(),
+            account_type: AccountType::Asset,
+            fully_qualified_category: Some("Asset.OtherCurrentAsset".into()),
+            ..AccountPrototype::default()
+        };
+        assert_eq!(new_account(&clearing)["AccountType"], "Other Current Asset");
+        let bank = AccountPrototype {
+            is_bank_account: true,
+            ..clearing
+        };
+        assert_eq!(account_type(&bank), "Bank");
     }
 }
