@@ -219,10 +219,10 @@ fn documents() -> Vec<Document> {
                     amount = Some(Decimal::new(3000, 2));
                 }
                 JournalEntry => {
-                    contact = None;
+                    // The receivable variant: QuickBooks wants the customer on the A/R line.
                     lines = vec![
                         Line {
-                            account_id: "1".into(),
+                            account_id: "4".into(),
                             debit: Some(Decimal::new(12000, 2)),
                             ..Line::default()
                         },
@@ -262,6 +262,8 @@ fn resolved() -> Resolved {
         applies_to: Some("130".into()),
         contact: None,
         receivable_account: Some("4".into()),
+        receivable_accounts: vec!["4".into()],
+        payable_accounts: vec!["10".into()],
     }
 }
 
@@ -405,4 +407,11 @@ fn us_bodies_use_automated_sales_tax_and_gb_bodies_name_their_codes() {
     );
     assert_eq!(invoice["DocNumber"].as_str().unwrap().len(), 21);
     assert_eq!(invoice["PrivateNote"], key(DocumentKind::Invoice).full());
+    let journal = documents().pop().unwrap();
+    let body = transformers::request(&journal, &resolved(), gb).unwrap();
+    let ar = &body["Line"][0]["JournalEntryLineDetail"]["Entity"];
+    assert_eq!(
+        (&ar["Type"], &ar["EntityRef"]["value"]),
+        (&"Customer".into(), &"1".into())
+    );
 }

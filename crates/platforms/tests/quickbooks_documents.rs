@@ -151,9 +151,10 @@ async fn fee_transfer_and_journal_documents_round_trip_in_a_gb_company() {
     transfer.lines = vec![qb::line("1", None, 5000, 0)];
     c.connector.write(&transfer).await.unwrap();
     let mut journal = qb::document(&gb, DocumentKind::JournalEntry, "GBP/journal");
+    journal.contact_id = Some("1".into());
     journal.lines = vec![
         Line {
-            account_id: "2".into(),
+            account_id: "4".into(),
             debit: Some(qb::money(1200)),
             description: "Card".into(),
             ..Line::default()

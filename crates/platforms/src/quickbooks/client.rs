@@ -111,12 +111,15 @@ impl QuickBooksConnector {
         }
     }
 
-    /// Every `entity`, typed.
+    /// Every `entity`, typed. Lists (accounts, names, tax codes, classes) are asked for
+    /// inactive records too — QuickBooks leaves them out by default — so that a re-check can
+    /// say a chosen one was made inactive rather than that it vanished.
     pub(super) async fn list<T: DeserializeOwned>(
         &self,
         entity: &str,
     ) -> Result<Vec<T>, PlatformError> {
-        self.query(entity, None)
+        let filter = (entity != "CompanyInfo").then_some("Active IN (true, false)");
+        self.query(entity, filter)
             .await?
             .into_iter()
             .map(|v| {

@@ -203,6 +203,10 @@ impl QuickBooksConnector {
     async fn resolve(&self, document: &Document) -> Result<transformers::Resolved, PlatformError> {
         use DocumentKind::*;
         let mut resolved = transformers::Resolved::default();
+        if document.kind == JournalEntry {
+            self.resolve_journal_accounts(document, &mut resolved)
+                .await?;
+        }
         let Some(target) = &document.applies_to else {
             return Ok(resolved);
         };
@@ -223,6 +227,33 @@ impl QuickBooksConnector {
             resolved.receivable_account = Some(self.receivable_account().await?);
         }
         Ok(resolved)
+    }
+
+    /// Which of a journal's accounts are receivable or payable.
+    async fn resolve_journal_accounts(
+        &self,
+        document: &Document,
+        resolved: &mut transformers::Resolved,
+    ) -> Result<(), PlatformError> {
+        let ids: Vec<String> = document
+            .lines
+            .iter()
+            .map(|l| quoted(&l.account_id))
+            .collect();
+        let filter = format!("Id IN ({})", ids.join(", "));
+        for a in self.query("Account", Some(&filter)).await? {
+            let id = a
+                .get("Id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            match a.get("AccountType").and_then(Value::as_str) {
+                Some("Accounts Receivable") => resolved.receivable_accounts.push(id),
+                Some("Accounts Payable") => resolved.payable_accounts.push(id),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Creates `body` as an `entity` exactly once: `requestid` on every attempt, and a look-up

@@ -60,6 +60,10 @@ pub struct Resolved {
     pub contact: Option<String>,
     /// The Accounts Receivable account (refund journals).
     pub receivable_account: Option<String>,
+    /// Journal lines: which of their accounts are receivable or payable (QuickBooks wants
+    /// the customer or vendor named on those lines).
+    pub receivable_accounts: Vec<String>,
+    pub payable_accounts: Vec<String>,
 }
 
 fn missing(kind: DocumentKind, what: &str) -> PlatformError {
@@ -319,15 +323,28 @@ pub fn request(
                     if let Some(c) = class_ref(l, options) {
                         d["ClassRef"] = c;
                     }
+                    let ar = resolved.receivable_accounts.contains(&l.account_id);
+                    if ar || resolved.payable_accounts.contains(&l.account_id) {
+                        let name = document.contact_id.as_deref().ok_or_else(|| {
+                            missing(
+                                kind,
+                                "a customer or supplier for its receivable or payable line",
+                            )
+                        })?;
+                        let kind = if ar { "Customer" } else { "Vendor" };
+                        d["Entity"] = json!({"Type": kind, "EntityRef": reference(name)});
+                    }
                     if !options.automated_sales_tax
                         && let Some(code) = &l.tax_rate_id
                     {
                         d["TaxCodeRef"] = reference(code);
                     }
-                    json!({"Description": l.description, "Amount": money(net.abs()),
-                        "DetailType": "JournalEntryLineDetail", "JournalEntryLineDetail": d})
+                    Ok(
+                        json!({"Description": l.description, "Amount": money(net.abs()),
+                        "DetailType": "JournalEntryLineDetail", "JournalEntryLineDetail": d}),
+                    )
                 })
-                .collect();
+                .collect::<Result<_, PlatformError>>()?;
             m.insert("Line".into(), Value::Array(lines));
         }
     }
