@@ -206,7 +206,8 @@ fn documents() -> Vec<Document> {
                 line("6", Some("3"), 10000, 2000),
                 line("11", Some("7"), 500, 0),
             ];
-            let (mut contact, mut account, mut amount) = (Some("1".to_owned()), None, None);
+            let contact = Some("1".to_owned());
+            let (mut account, mut amount) = (None, None);
             match kind {
                 Payment | Refund | BillPayment | Transfer => {
                     lines.truncate(if kind == Transfer { 1 } else { 0 });
