@@ -1,7 +1,8 @@
 //! The QuickBooks connector when QuickBooks misbehaves (sandbox faults over HTTP): 429 Fault
-//! 3001 (no Retry-After) backed off and retried, a 500 after the write committed resolved by
-//! looking the document up, expired tokens refreshed once for ten concurrent writes, and
-//! validation faults turned into merchant messages with Intuit's words kept.
+//! 3001 (no Retry-After) backed off and retried, a 500 or a timeout after the write committed
+//! resolved by looking the document up, expired tokens refreshed once for ten concurrent
+//! writes, a dead refresh token turning the connection Deauthorized, the concurrency cap kept,
+//! and validation faults turned into merchant messages with Intuit's words kept.
 mod common;
 mod quickbooks_common;
 
@@ -298,4 +299,29 @@ async fn many_concurrent_writes_stay_under_the_concurrency_cap() {
     );
     let books = qb::books(&app, &us).await;
     assert_eq!(books["Invoice"].as_array().unwrap().len(), 25);
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_makes_the_connection_deauthorized() {
+    let app = common::spawn().await;
+    let mut us = qb::company(&app, "US").await;
+    us.tokens = platforms::OAuthTokens {
+        access_token: "expired".into(),
+        refresh_token: "never-issued".into(),
+        expires_at: jiff::Timestamp::now() - jiff::SignedDuration::from_secs(5),
+    };
+    let c = qb::connector(&app, &us);
+    let e = c
+        .connector
+        .write(&qb::invoice(&us, "USD", 100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, PlatformError::Deauthorized { .. }),
+        "expected Deauthorized, got {e:?}"
+    );
+    assert!(e.merchant_message().contains("reconnect"));
+    assert_eq!(c.store.deauthorized.lock().unwrap().len(), 1);
+    let books = qb::books(&app, &us).await;
+    assert!(books["Invoice"].as_array().is_none_or(|a| a.is_empty()));
 }
