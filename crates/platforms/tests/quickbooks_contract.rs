@@ -416,3 +416,15 @@ fn us_bodies_use_automated_sales_tax_and_gb_bodies_name_their_codes() {
         (&"Customer".into(), &"1".into())
     );
 }
+
+#[test]
+fn drafts_are_refused_rather_than_posted() {
+    let mut invoice = documents().remove(0);
+    invoice.status = Some(DocumentStatus::Draft);
+    let e = transformers::request(&invoice, &resolved(), &Options::default()).unwrap_err();
+    assert!(
+        matches!(e, platforms::PlatformError::Unsupported(_)),
+        "{e:?}"
+    );
+    assert!(e.merchant_message().contains("draft"));
+}

@@ -9,7 +9,7 @@
 //! `TxnTaxDetail`; elsewhere every line carries its `TaxCodeRef`.
 
 use crate::error::PlatformError;
-use domain::documents::{Document, DocumentKind, Line};
+use domain::documents::{Document, DocumentKind, DocumentStatus, Line};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
@@ -160,6 +160,16 @@ pub fn request(
 ) -> Result<Value, PlatformError> {
     use DocumentKind::*;
     let kind = document.kind;
+    // QuickBooks Online has no draft invoices or bills: posting one would not be what the
+    // merchant chose, so say so rather than post it.
+    if document.status == Some(DocumentStatus::Draft)
+        && matches!(kind, Invoice | CreditNote | Bill | BillCreditNote)
+    {
+        return Err(PlatformError::Unsupported(format!(
+            "draft documents ({} in Draft status); choose Submitted in your sync settings",
+            kind.as_str()
+        )));
+    }
     let mut m = header(document, options);
     let contact = || {
         document
