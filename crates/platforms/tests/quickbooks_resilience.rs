@@ -34,6 +34,13 @@ async fn throttled_calls_are_backed_off_and_retried() {
     }
     qb::faults(&app, json!({"tenantId": us.realm})).await;
     let waits = timer.sleeps();
+    let backoff = [5, 10, 20, 40, 60].map(Duration::from_secs);
+    assert!(
+        waits
+            .iter()
+            .all(|w| backoff.contains(w) || *w < Duration::from_secs(1)),
+        "throttle waits double from 5 s: {waits:?}"
+    );
     assert!(
         waits.contains(&THROTTLE_WAIT),
         "no Retry-After from QuickBooks: we wait our own; waited {waits:?}"

@@ -1,13 +1,15 @@
 //! The HTTP layer of the QuickBooks connector: every call takes a rate-limit slot and a fresh
 //! token, is addressed to the company (`/{realmId}/…`) with `minorversion`, carries
 //! `requestid` on writes, refreshes once after a 401, and has its failure classified
-//! (`errors.rs`) so the retry policy knows what to do.
+//! (`errors.rs`) so the retry policy knows what to do. Throttles in a row wait longer and
+//! longer (QuickBooks promises no `Retry-After`); any success resets the count.
 
 use super::{MINOR_VERSION, QuickBooksConnector, errors};
 use crate::error::PlatformError;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::sync::atomic::Ordering;
 
 /// Rows per query page (QuickBooks' maximum).
 const PAGE: usize = 1000;
@@ -47,11 +49,17 @@ impl QuickBooksConnector {
                 .await
                 .map_err(|e| errors::from_transport(&e, write))?;
             let status = response.status();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let bytes = response
                 .bytes()
                 .await
                 .map_err(|e| errors::from_transport(&e, write))?;
             if status.is_success() {
+                self.throttled.store(0, Ordering::Relaxed);
                 return serde_json::from_slice(&bytes).map_err(|e| {
                     let m = format!("unreadable answer from QuickBooks: {e}");
                     if write {
@@ -68,9 +76,11 @@ impl QuickBooksConnector {
                 self.limiter.admit().await?;
                 continue;
             }
-            let error = errors::from_status(status, &bytes, write);
-            if let PlatformError::RateLimited { retry_after } = &error {
-                self.limiter.pause(*retry_after);
+            let mut error = errors::from_status(status, &bytes, write);
+            if let PlatformError::RateLimited { retry_after: wait } = &mut error {
+                let in_a_row = self.throttled.fetch_add(1, Ordering::Relaxed) + 1;
+                *wait = errors::throttle_wait(retry_after.as_deref(), in_a_row);
+                self.limiter.pause(*wait);
             }
             return Err(error);
         }

@@ -11,8 +11,20 @@ use std::time::Duration;
 
 pub const PLATFORM: &str = "QuickBooks";
 
-/// QuickBooks sends no `Retry-After` with its 429 (Fault 3001): how long we wait instead.
+/// QuickBooks promises no `Retry-After` with its 429 (Fault 3001): the first wait after a
+/// throttle; each further throttle in a row doubles it, up to [`MAX_THROTTLE_WAIT`].
 pub const THROTTLE_WAIT: Duration = Duration::from_secs(5);
+pub const MAX_THROTTLE_WAIT: Duration = Duration::from_secs(60);
+
+/// The wait after the `in_a_row`-th consecutive throttle (1-based), unless QuickBooks said.
+pub fn throttle_wait(retry_after_header: Option<&str>, in_a_row: u32) -> Duration {
+    if let Some(secs) = retry_after_header.and_then(|v| v.trim().parse::<u64>().ok()) {
+        return Duration::from_secs(secs);
+    }
+    THROTTLE_WAIT
+        .saturating_mul(1 << in_a_row.saturating_sub(1).min(8))
+        .min(MAX_THROTTLE_WAIT)
+}
 
 /// The problem one fault error describes.
 pub fn problem(e: &FaultError) -> Problem {
@@ -235,6 +247,13 @@ mod tests {
             other.merchant_message(),
             "QuickBooks refused the document: Amount calculation incorrect"
         );
+    }
+
+    #[test]
+    fn throttles_back_off_exponentially_unless_told() {
+        let waits: Vec<u64> = (1..=6).map(|n| throttle_wait(None, n).as_secs()).collect();
+        assert_eq!(waits, [5, 10, 20, 40, 60, 60]);
+        assert_eq!(throttle_wait(Some("3"), 4), Duration::from_secs(3));
     }
 
     #[test]

@@ -31,6 +31,7 @@ use reqwest::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -107,6 +108,8 @@ pub struct QuickBooksConnector {
     ids: Mutex<HashMap<String, String>>,
     /// The Accounts Receivable account refund journals debit, once looked up.
     receivable: Mutex<Option<String>>,
+    /// 429s in a row on this connection: each waits twice as long as the one before.
+    throttled: AtomicU32,
 }
 
 impl QuickBooksConnector {
@@ -131,6 +134,7 @@ impl QuickBooksConnector {
             timer,
             ids: Mutex::new(HashMap::new()),
             receivable: Mutex::new(None),
+            throttled: AtomicU32::new(0),
         }
     }
 

@@ -90,6 +90,8 @@ pub fn config(app: &App, options: Options) -> QuickBooksConfig {
         );
     config.retry = RetryPolicy {
         max_attempts: 8,
+        // Throttle waits grow to a minute; the manual timer makes them free.
+        max_retry_after: Duration::from_secs(60),
         ..RetryPolicy::quick()
     };
     config.timeout = Duration::from_secs(5);
