@@ -280,3 +280,55 @@ async fn accounts_are_created_once_from_a_prototype() {
     };
     assert_eq!(c.connector.create_account(&checking).await.unwrap().id, "1");
 }
+
+#[tokio::test]
+async fn a_refund_stopped_between_journal_and_link_is_completed_not_repeated() {
+    let app = common::spawn().await;
+    let us = qb::company(&app, "US").await;
+    let c = qb::connector(&app, &us);
+    let mut memo = qb::document(&us, DocumentKind::CreditNote, "USD");
+    memo.contact_id = Some("1".into());
+    memo.lines = vec![qb::line("7", Some("NON"), 1500, 0)];
+    let memo_w = c.connector.write(&memo).await.unwrap();
+    let mut refund = qb::document(&us, DocumentKind::Refund, "USD/type=Cash");
+    refund.account_id = Some("2".into());
+    refund.amount = Some(qb::money(1500));
+    refund.applies_to = Some(memo.key.clone());
+    // An earlier run wrote the journal, then stopped before the link.
+    let resolved = platforms::quickbooks::transformers::Resolved {
+        applies_to: Some(memo_w.platform_id.clone()),
+        contact: Some("1".into()),
+        receivable_account: Some("4".into()),
+        ..Default::default()
+    };
+    let journal =
+        platforms::quickbooks::transformers::request(&refund, &resolved, &qb::options(&us))
+            .unwrap();
+    let r = app
+        .http
+        .post(format!(
+            "{}/quickbooks/v3/company/{}/journalentry",
+            app.base, us.realm
+        ))
+        .bearer_auth(&us.tokens.access_token)
+        .json(&journal)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    assert_eq!(
+        c.connector.find(&refund.key).await.unwrap(),
+        None,
+        "not written until linked"
+    );
+
+    let w = c.connector.write(&refund).await.unwrap();
+    let books = qb::books(&app, &us).await;
+    let journals = qb::ours(&books, "JournalEntry", &refund.key);
+    assert_eq!(journals.len(), 1, "the journal is not written twice");
+    assert_eq!(journals[0]["Id"], w.platform_id.as_str());
+    assert_eq!(qb::ours(&books, "Payment", &refund.key).len(), 1);
+    let memo_books = qb::ours(&books, "CreditMemo", &memo.key);
+    assert_eq!(qb::amount(&memo_books[0]["RemainingCredit"]), Decimal::ZERO);
+    assert!(c.connector.find(&refund.key).await.unwrap().is_some());
+}

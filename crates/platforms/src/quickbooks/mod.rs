@@ -11,6 +11,7 @@
 mod client;
 pub mod errors;
 pub mod reference;
+mod refunds;
 pub mod transformers;
 pub mod wire;
 
@@ -177,29 +178,6 @@ impl QuickBooksConnector {
                 key.full()
             ))),
         }
-    }
-
-    /// The company's (first active) Accounts Receivable account.
-    async fn receivable_account(&self) -> Result<String, PlatformError> {
-        if let Some(id) = self.receivable.lock().expect("lock").clone() {
-            return Ok(id);
-        }
-        let rows = self
-            .query("Account", Some("AccountType = 'Accounts Receivable'"))
-            .await?;
-        let id = rows
-            .iter()
-            .find(|a| a.get("Active").and_then(Value::as_bool) != Some(false))
-            .and_then(|a| a.get("Id").and_then(Value::as_str))
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                PlatformError::validation(
-                    errors::PLATFORM,
-                    "The company has no active Accounts Receivable account.",
-                )
-            })?;
-        *self.receivable.lock().expect("lock") = Some(id.clone());
-        Ok(id)
     }
 
     /// What the transformation needs from the books: the target's id and, when the document
@@ -418,26 +396,22 @@ impl AccountingPlatform for QuickBooksConnector {
         let entity = transformers::entity(document.kind);
         let key = &document.key;
         let full = key.full();
+        if document.kind == DocumentKind::Refund {
+            return self.write_refund(document, resolved, &body).await;
+        }
         let found = self.create(entity, &body, key, &request_id(&full)).await?;
         self.remember(key, &found.platform_id);
-        if document.kind == DocumentKind::Refund {
-            let customer = document
-                .contact_id
-                .clone()
-                .or(resolved.contact)
-                .unwrap_or_default();
-            let memo = resolved.applies_to.unwrap_or_default();
-            let link = transformers::refund_link(document, &customer, &memo, &found.platform_id)?;
-            let link_id = request_id(&format!("{full}:link"));
-            self.create("Payment", &link, key, &link_id).await?;
-        }
         Ok(found)
     }
 
+    /// A refund is written when both its journal and its link payment are there.
     async fn find(&self, key: &DocumentKey) -> Result<Option<WrittenDocument>, PlatformError> {
         let found = self.find_in(transformers::entity(key.kind), key).await?;
         if let Some(f) = &found {
             self.remember(key, &f.platform_id);
+            if key.kind == DocumentKind::Refund && self.find_in("Payment", key).await?.is_none() {
+                return Ok(None);
+            }
         }
         Ok(found)
     }
