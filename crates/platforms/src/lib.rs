@@ -1,5 +1,5 @@
 //! The way out to the merchant's books: the [`AccountingPlatform`] trait and one folder per
-//! connector (`xero/` today), each with its wire types and a `transformers.rs` turning domain
+//! connector (`xero/`, `quickbooks/`), each with its wire types and a `transformers.rs` turning domain
 //! documents into request bodies.
 //!
 //! Around the connectors: OAuth refresh ([`oauth`]) behind a single-flight [`TokenSource`]
@@ -14,6 +14,7 @@ pub mod error;
 pub mod limits;
 pub mod oauth;
 pub mod platform;
+pub mod quickbooks;
 pub mod retry;
 pub mod secrets;
 pub mod tokens;
@@ -26,6 +27,7 @@ pub use platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, TrackingOption,
     WrittenDocument,
 };
+pub use quickbooks::{QuickBooksConfig, QuickBooksConnector};
 pub use retry::RetryPolicy;
 pub use secrets::{SecretKey, TokenCipher};
 pub use tokens::{RefreshError, TokenRefresher, TokenSource, TokenStore};
