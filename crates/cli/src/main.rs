@@ -1,5 +1,6 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
+mod bench;
 mod keys;
 mod serve;
 mod settings;
@@ -41,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Benchmark scenarios, each against a baseline measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        scenario: bench::Scenario,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Keys { command } => keys::run(command).await,
+            Command::Bench { scenario } => bench::run(scenario).await,
         }
     });
     match result {
