@@ -199,7 +199,16 @@ impl Totals {
     /// Adds every entry of `other` (`None` on overflow).
     pub fn merge(&mut self, other: &Totals) -> Option<()> {
         for (b, a) in &other.0 {
-            self.add(b.clone(), *a)?;
+            // Most buckets are already there: add in place, cloning the key only when new.
+            match self.0.get_mut(b) {
+                Some(sum) => {
+                    *sum = sum.checked_add(*a)?;
+                    if sum.is_zero() {
+                        self.0.remove(b);
+                    }
+                }
+                None => self.add(b.clone(), *a)?,
+            }
         }
         Some(())
     }
