@@ -35,4 +35,10 @@ fn main() {
     println!("  delta (contributions + state)  {:>7.2}", us(delta));
     println!("  map_period (delta + documents) {:>7.2}", us(map));
     println!("  dropping the output            {:>7.2}", us(drop_out));
+    // Each record's posted contribution is a map of buckets kept in the state.
+    println!(
+        "bytes: Bucket {}, Amounts {}",
+        std::mem::size_of::<domain::mapping::Bucket>(),
+        std::mem::size_of::<domain::mapping::Amounts>()
+    );
 }

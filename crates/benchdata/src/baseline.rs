@@ -96,10 +96,10 @@ impl Baseline {
         for day in days {
             tables.push(&day);
             if tables.len() >= 50_000 {
-                tables.flush(&mut *tx).await?;
+                tables.flush(&mut tx).await?;
             }
         }
-        tables.flush(&mut *tx).await?;
+        tables.flush(&mut tx).await?;
         tx.commit().await?;
         sqlx::query("ANALYZE").execute(&mut self.conn).await?;
         Ok(())

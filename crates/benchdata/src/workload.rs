@@ -6,7 +6,7 @@ use domain::mapping::{MappingOutput, MappingSettings, SyncedState, map_period};
 use std::time::{Duration, Instant};
 
 /// The seed of the published figures.
-pub const SEED: u64 = 2024_05_01;
+pub const SEED: u64 = 20_240_501;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workload {
