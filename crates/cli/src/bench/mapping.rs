@@ -79,10 +79,10 @@ async fn measure(w: &Workload, url: &str, repetitions: u32) -> anyhow::Result<Me
         let started = Instant::now();
         let rows = baseline.group_by().await.context("the GROUP BY")?;
         theirs.push(started.elapsed());
-        if let Some(f) = figures {
-            if let Some(diff) = rows.figures(&s).differences(&f.without_zeros()) {
-                bail!("the baseline does not compute the engine's totals: {diff}");
-            }
+        if let Some(f) = figures
+            && let Some(diff) = rows.figures(&s).differences(&f.without_zeros())
+        {
+            bail!("the baseline does not compute the engine's totals: {diff}");
         }
     }
     Ok(Measurement::new(
