@@ -1,5 +1,6 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
+mod bench;
 mod keys;
 mod preview;
 mod sandbox;
@@ -47,6 +48,11 @@ enum Command {
     },
     /// Dry run: print, as JSON, the accounting documents the sync would write for some data.
     Preview(preview::PreviewArgs),
+    /// Benchmark scenarios, each against a baseline measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        scenario: bench::Scenario,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
             Command::Keys { command } => keys::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Preview(_) => unreachable!("answered before the runtime starts"),
+            Command::Bench { scenario } => bench::run(scenario).await,
         }
     });
     match result {

@@ -125,20 +125,23 @@ impl Run<'_> {
         let overflow = || MappingError::Overflow {
             record_id: record.id().to_owned(),
         };
-        let (difference, period) = match self.state.records.get(&key) {
-            Some(old) => (
-                now.minus(&old.contribution).ok_or_else(overflow)?,
-                &old.period,
-            ),
-            None => (now.clone(), &self.period.to_owned()),
+        let period = match self.state.records.get(&key) {
+            Some(old) => {
+                let difference = now.minus(&old.contribution).ok_or_else(overflow)?;
+                self.delta.merge(&difference).ok_or_else(overflow)?;
+                // A record whose effect did not change keeps the period it was posted in.
+                if difference.is_empty() {
+                    old.period.clone()
+                } else {
+                    self.period.to_owned()
+                }
+            }
+            // First posting: the difference is the contribution itself (no copy needed).
+            None => {
+                self.delta.merge(&now).ok_or_else(overflow)?;
+                self.period.to_owned()
+            }
         };
-        // A record whose effect did not change keeps the period it was posted in.
-        let period = if difference.is_empty() {
-            period.clone()
-        } else {
-            self.period.to_owned()
-        };
-        self.delta.merge(&difference).ok_or_else(overflow)?;
         self.state.records.insert(
             key,
             PostedRecord {

@@ -80,7 +80,8 @@ struct Part<'r> {
     percentage: Option<Decimal>,
     taxes: &'r [TaxAllocation],
     role: LineRole,
-    account: String,
+    /// Borrowed from the settings: cloned once, into the bucket.
+    account: &'r str,
 }
 
 pub fn order_contribution(ctx: &mut Context, order: &Order) -> Result<Totals, MappingError> {
@@ -97,7 +98,7 @@ pub fn order_contribution(ctx: &mut Context, order: &Order) -> Result<Totals, Ma
             let prepaid = s
                 .accounts
                 .prepaid
-                .clone()
+                .as_deref()
                 .ok_or(MappingError::MissingAccount {
                     role: "prepaid",
                     record_id: order.id.clone(),
@@ -126,7 +127,7 @@ pub fn order_contribution(ctx: &mut Context, order: &Order) -> Result<Totals, Ma
             percentage: charge.tax_percentage,
             taxes: &charge.taxes,
             role: LineRole::ServiceCharge,
-            account: s.accounts.sales.clone(),
+            account: &s.accounts.sales,
         });
     }
     if parts.is_empty() && !order.total_amount.is_zero() {
@@ -137,7 +138,7 @@ pub fn order_contribution(ctx: &mut Context, order: &Order) -> Result<Totals, Ma
             percentage: None,
             taxes: &[],
             role: LineRole::Product,
-            account: s.accounts.sales.clone(),
+            account: &s.accounts.sales,
         });
     }
     let overflow = || MappingError::Overflow {
@@ -204,9 +205,9 @@ fn allocated(taxes: &[TaxAllocation]) -> Decimal {
 }
 
 /// The income account of a product: its first mapped category, else the catch-all.
-fn category_account(s: &MappingSettings, product: Option<&Product>) -> String {
+fn category_account<'s>(s: &'s MappingSettings, product: Option<&Product>) -> &'s str {
     if s.categories.by_category.is_empty() {
-        return s.accounts.sales.clone();
+        return &s.accounts.sales;
     }
     product
         .into_iter()
@@ -214,7 +215,6 @@ fn category_account(s: &MappingSettings, product: Option<&Product>) -> String {
         .find_map(|c| s.categories.by_category.get(c))
         .or(s.categories.other_sales.as_ref())
         .unwrap_or(&s.accounts.sales)
-        .clone()
 }
 
 /// A bucket for an amount without tax (tips, residue), at the zero rate in documents mode.
@@ -249,7 +249,7 @@ fn add_part(
     // Refunded products go to the refund account; refunded gift cards undo the liability.
     let account = match (side, part.role) {
         (Side::Refund, LineRole::Product | LineRole::ServiceCharge) => s.accounts.refund.clone(),
-        _ => part.account.clone(),
+        _ => part.account.to_owned(),
     };
     let percentage = part.percentage.map(|p| p.normalize());
     let tax_rate_id = match s.output {

@@ -8,7 +8,6 @@
 use crate::money::Currency;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// What splits documents: the currency always, the location or country when chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -153,9 +152,13 @@ impl Amounts {
 }
 
 /// Amounts per bucket; zero entries are dropped so equal effects compare equal.
+///
+/// Kept as a vector sorted by bucket, each bucket once: a record's contribution has one to
+/// four buckets, and every posted record keeps its own in the synced state, so a map's fixed
+/// node (eleven bucket slots) would cost several times the memory and the time to fill it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(from = "Vec<(Bucket, Amounts)>", into = "Vec<(Bucket, Amounts)>")]
-pub struct Totals(BTreeMap<Bucket, Amounts>);
+pub struct Totals(Vec<(Bucket, Amounts)>);
 
 impl From<Vec<(Bucket, Amounts)>> for Totals {
     fn from(entries: Vec<(Bucket, Amounts)>) -> Self {
@@ -170,36 +173,52 @@ impl From<Vec<(Bucket, Amounts)>> for Totals {
 
 impl From<Totals> for Vec<(Bucket, Amounts)> {
     fn from(t: Totals) -> Self {
-        t.0.into_iter().collect()
+        t.0
     }
 }
 
 impl Totals {
-    /// Adds `amounts` to `bucket`; `None` on decimal overflow.
-    pub fn add(&mut self, bucket: Bucket, amounts: Amounts) -> Option<()> {
-        use std::collections::btree_map::Entry;
-        match self.0.entry(bucket) {
-            Entry::Vacant(v) => {
-                if !amounts.is_zero() {
-                    v.insert(amounts);
-                }
-            }
-            Entry::Occupied(mut o) => {
-                let sum = o.get().checked_add(amounts)?;
-                if sum.is_zero() {
-                    o.remove();
-                } else {
-                    *o.get_mut() = sum;
-                }
-            }
+    /// Where `bucket` is, or where it would go.
+    fn find(&self, bucket: &Bucket) -> Result<usize, usize> {
+        self.0.binary_search_by(|(b, _)| b.cmp(bucket))
+    }
+
+    /// Adds to the entry at `i`, dropping it if it cancels out (`None` on overflow).
+    fn add_at(&mut self, i: usize, amounts: Amounts) -> Option<()> {
+        let sum = self.0[i].1.checked_add(amounts)?;
+        if sum.is_zero() {
+            self.0.remove(i);
+        } else {
+            self.0[i].1 = sum;
         }
         Some(())
+    }
+
+    /// Adds `amounts` to `bucket`; `None` on decimal overflow.
+    pub fn add(&mut self, bucket: Bucket, amounts: Amounts) -> Option<()> {
+        match self.find(&bucket) {
+            Ok(i) => self.add_at(i, amounts),
+            Err(i) => {
+                if !amounts.is_zero() {
+                    self.0.insert(i, (bucket, amounts));
+                }
+                Some(())
+            }
+        }
     }
 
     /// Adds every entry of `other` (`None` on overflow).
     pub fn merge(&mut self, other: &Totals) -> Option<()> {
         for (b, a) in &other.0 {
-            self.add(b.clone(), *a)?;
+            // Most buckets are already there: add in place, cloning the key only when new.
+            match self.find(b) {
+                Ok(i) => self.add_at(i, *a)?,
+                Err(i) => {
+                    if !a.is_zero() {
+                        self.0.insert(i, (b.clone(), *a));
+                    }
+                }
+            }
         }
         Some(())
     }
@@ -217,13 +236,14 @@ impl Totals {
         self.0.is_empty()
     }
 
+    /// The entries, in bucket order.
     pub fn iter(&self) -> impl Iterator<Item = (&Bucket, &Amounts)> {
-        self.0.iter()
+        self.0.iter().map(|(b, a)| (b, a))
     }
 
     /// The groups present, in order.
     pub fn groups(&self) -> Vec<GroupKey> {
-        let mut groups: Vec<GroupKey> = self.0.keys().map(|b| b.group().clone()).collect();
+        let mut groups: Vec<GroupKey> = self.0.iter().map(|(b, _)| b.group().clone()).collect();
         groups.sort();
         groups.dedup();
         groups
@@ -235,7 +255,7 @@ impl Totals {
             self.0
                 .iter()
                 .filter(|(b, _)| b.group() == group)
-                .map(|(b, a)| (b.clone(), *a))
+                .cloned()
                 .collect(),
         )
     }
