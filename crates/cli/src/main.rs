@@ -1,5 +1,6 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
+mod bench;
 mod keys;
 mod sandbox;
 mod serve;
@@ -44,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Benchmark scenarios, each against a baseline measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        scenario: bench::Scenario,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
             }
             Command::Keys { command } => keys::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Bench { scenario } => bench::run(scenario).await,
         }
     });
     match result {
