@@ -95,8 +95,7 @@ impl Ingest {
         let store = self.store.clone();
         let id = dataset.id;
         tokio::spawn(async move {
-            if let Err(e) =
-                process(store.as_ref(), company, kind, id, records, &prefix, count).await
+            if let Err(e) = process(store.as_ref(), company, kind, id, records, prefix, count).await
             {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
                 let outcome = failed(
@@ -131,13 +130,17 @@ async fn process(
     kind: DatasetKind,
     id: DatasetId,
     records: Value,
-    prefix: &str,
+    prefix: String,
     received: usize,
 ) -> Result<(), StoreError> {
     if !store.claim_dataset(id).await? {
         return Ok(());
     }
-    let (changes, errors) = parse(kind, &records, prefix);
+    // Parsing is CPU work of milliseconds per dataset: on a blocking thread, so it does not
+    // hold up the runtime's workers answering requests (the records are dropped there too).
+    let (changes, errors) = tokio::task::spawn_blocking(move || parse(kind, &records, &prefix))
+        .await
+        .expect("parsing does not panic");
     let applied = store.apply_changes(company, kind, id, changes).await?;
     let mut outcome = DatasetOutcome::complete(applied, &errors);
     outcome.counts.received = received as u64;

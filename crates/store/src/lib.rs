@@ -6,6 +6,7 @@
 //! embedded in the binary and applied by [`open`] and `commerce-sync migrate`.
 //! Queries use sqlx's runtime API, not its macros, so no database is needed to build.
 
+pub mod baseline;
 mod clients;
 mod companies;
 mod config_rows;

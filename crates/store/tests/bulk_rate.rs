@@ -3,9 +3,9 @@
 //! `cargo test -p store --release --test bulk_rate -- --ignored --nocapture`
 //! and `BULK_RECORDS=1000000` for the full benchmark. The goal is ≥ 50% of the raw rate.
 //!
-//! "Raw" is the fastest plain write of the same rows into the same table: one multi-row
-//! INSERT per 1,000 rows (SQLite, 250 rows per statement) or one UNNEST INSERT (PostgreSQL),
-//! one transaction per 1,000, no lookups.
+//! "Raw" is [`store::baseline::RawInserter`], the fastest plain write of the same rows into
+//! the same table: one multi-row INSERT per 1,000 rows (SQLite, 250 rows per statement) or one
+//! UNNEST INSERT (PostgreSQL), one transaction per 1,000, no lookups.
 //!
 //! Measured 2026-11-26 (2 shared cores, dev profile, 1,000,000 orders of ~2 kB): SQLite
 //! 16.1k/s pushed vs 21.0k/s raw (77%); PostgreSQL 15 8.6k/s vs 10.1k/s (86%).
@@ -15,8 +15,8 @@
 use domain::commerce::DatasetKind;
 use domain::{CompanyName, CompanyTags, NewCompany};
 use jiff::Timestamp;
-use sqlx::Connection;
 use std::time::{Duration, Instant};
+use store::baseline::RawInserter;
 use store::testing::TestDatabase;
 use store::{DatasetId, RecordChange};
 
@@ -39,66 +39,6 @@ fn order(template: &str, i: usize) -> RecordChange {
         source_modified_date: Some(Timestamp::from_second(1_700_000_000).unwrap()),
         delete: false,
     }
-}
-
-async fn raw_sqlite(conn: &mut sqlx::SqliteConnection, company: &str, batch: &[RecordChange]) {
-    let mut tx = conn.begin().await.unwrap();
-    for chunk in batch.chunks(250) {
-        let values = vec!["(?, ?, ?, 1, ?, ?, 0, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO records (company_id, data_type, id, version, created_date,
-                source_modified_date, deleted, body, dataset_id, written) VALUES {values}"
-        );
-        let mut q = sqlx::query(&sql);
-        for c in chunk {
-            q = q
-                .bind(company)
-                .bind("commerce-orders")
-                .bind(&c.id)
-                .bind(c.created_date.map(|t| t.as_microsecond()))
-                .bind(c.source_modified_date.map(|t| t.as_microsecond()))
-                .bind(&c.canonical_json)
-                .bind("00000000-0000-0000-0000-000000000000")
-                .bind(0i64);
-        }
-        q.execute(&mut *tx).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-}
-
-async fn raw_postgres(conn: &mut sqlx::PgConnection, company: uuid::Uuid, batch: &[RecordChange]) {
-    let mut tx = conn.begin().await.unwrap();
-    sqlx::query(
-        "INSERT INTO records (company_id, data_type, id, version, created_date,
-             source_modified_date, deleted, body, dataset_id, written)
-         SELECT $1, 'commerce-orders', u.id, 1, u.created, u.smd, false, u.body, $2, 0
-         FROM UNNEST($3::text[], $4::int8[], $5::int8[], $6::text[]) AS u(id, created, smd, body)",
-    )
-    .bind(company)
-    .bind(uuid::Uuid::nil())
-    .bind(batch.iter().map(|c| c.id.clone()).collect::<Vec<_>>())
-    .bind(
-        batch
-            .iter()
-            .map(|c| c.created_date.map(|t| t.as_microsecond()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        batch
-            .iter()
-            .map(|c| c.source_modified_date.map(|t| t.as_microsecond()))
-            .collect::<Vec<_>>(),
-    )
-    .bind(
-        batch
-            .iter()
-            .map(|c| c.canonical_json.clone())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
 }
 
 fn rate(n: usize, took: Duration) -> f64 {
@@ -140,25 +80,11 @@ async fn bulk_push_rate_against_raw_inserts() {
         let pushed = started.elapsed();
 
         let started = Instant::now();
-        match store.backend() {
-            store::Backend::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-                for batch in all.chunks(PER_DATASET) {
-                    raw_postgres(&mut conn, companies[1].0, batch).await;
-                }
-            }
-            store::Backend::Sqlite => {
-                // The store's own settings, so raw is not slowed by a stricter sync.
-                let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-                sqlx::query("PRAGMA synchronous = NORMAL")
-                    .execute(&mut conn)
-                    .await
-                    .unwrap();
-                let company = companies[1].to_string();
-                for batch in all.chunks(PER_DATASET) {
-                    raw_sqlite(&mut conn, &company, batch).await;
-                }
-            }
+        let mut raw = RawInserter::connect(&db.url).await.unwrap();
+        for batch in all.chunks(PER_DATASET) {
+            raw.insert(companies[1], DatasetKind::Orders, batch)
+                .await
+                .unwrap();
         }
         let raw = started.elapsed();
 
