@@ -11,6 +11,7 @@
 pub mod authorize;
 pub mod credentials;
 pub mod error;
+mod known_ids;
 pub mod limits;
 pub mod oauth;
 pub mod platform;

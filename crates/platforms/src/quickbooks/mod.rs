@@ -17,8 +17,8 @@ pub mod wire;
 
 use crate::credentials::OAuthTokens;
 use crate::error::PlatformError;
+use crate::known_ids::{KnownIds, token_source_and_limiter};
 use crate::limits::{RateLimiter, Timer};
-use crate::oauth::HttpRefresher;
 use crate::platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
 };
@@ -31,7 +31,6 @@ use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -106,7 +105,7 @@ pub struct QuickBooksConnector {
     limiter: Arc<RateLimiter>,
     timer: Arc<dyn Timer>,
     /// QuickBooks ids of documents written or found, by our full key.
-    ids: Mutex<HashMap<String, String>>,
+    ids: KnownIds,
     /// The Accounts Receivable account refund journals debit, once looked up.
     receivable: Mutex<Option<String>>,
     /// 429s in a row on this connection: each waits twice as long as the one before.
@@ -133,7 +132,7 @@ impl QuickBooksConnector {
             tokens,
             limiter,
             timer,
-            ids: Mutex::new(HashMap::new()),
+            ids: KnownIds::default(),
             receivable: Mutex::new(None),
             throttled: AtomicU32::new(0),
         }
@@ -147,37 +146,23 @@ impl QuickBooksConnector {
         store: Arc<dyn TokenStore>,
         timer: Arc<dyn Timer>,
     ) -> Self {
-        let refresher = Arc::new(HttpRefresher::new(
-            config.token_url.clone(),
-            config.client_id.clone(),
-            config.client_secret.clone(),
+        let (source, limiter) = token_source_and_limiter(
+            (&config.token_url, &config.client_id, &config.client_secret),
+            LIMITS,
+            tokens,
+            store,
             timer.clone(),
-        ));
-        let source = Arc::new(TokenSource::new(tokens, refresher, store, timer.clone()));
-        let limiter = Arc::new(RateLimiter::new(LIMITS, timer.clone()));
+        );
         Self::new(config, realm_id, source, limiter, timer)
     }
 
     fn remember(&self, key: &DocumentKey, platform_id: &str) {
-        self.ids
-            .lock()
-            .expect("id cache lock")
-            .insert(key.full(), platform_id.to_owned());
+        self.ids.remember(key, platform_id);
     }
 
-    /// The QuickBooks id of the document a payment or refund is for.
+    /// The platform id of the document a payment, refund or allocation is for.
     async fn platform_id_of(&self, key: &DocumentKey) -> Result<String, PlatformError> {
-        if let Some(id) = self.ids.lock().expect("id cache lock").get(&key.full()) {
-            return Ok(id.clone());
-        }
-        match self.find(key).await? {
-            Some(found) => Ok(found.platform_id),
-            None => Err(PlatformError::Protocol(format!(
-                "the {} {} must be written to QuickBooks before what applies to it",
-                key.kind.as_str(),
-                key.full()
-            ))),
-        }
+        self.ids.platform_id_of(self, key).await
     }
 
     /// What the transformation needs from the books: the target's id and, when the document

@@ -14,8 +14,8 @@ pub mod wire;
 
 use crate::credentials::OAuthTokens;
 use crate::error::PlatformError;
+use crate::known_ids::{KnownIds, token_source_and_limiter};
 use crate::limits::{RateLimiter, Timer};
-use crate::oauth::HttpRefresher;
 use crate::platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
 };
@@ -28,8 +28,7 @@ use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use transformers::Endpoint;
 
@@ -100,7 +99,7 @@ pub struct XeroConnector {
     timer: Arc<dyn Timer>,
     /// Platform ids of documents written or found, by our key: payments look up what they
     /// apply to here before asking Xero.
-    ids: Mutex<HashMap<String, String>>,
+    ids: KnownIds,
 }
 
 impl XeroConnector {
@@ -124,7 +123,7 @@ impl XeroConnector {
             tokens,
             limiter,
             timer,
-            ids: Mutex::new(HashMap::new()),
+            ids: KnownIds::default(),
         }
     }
 
@@ -136,37 +135,23 @@ impl XeroConnector {
         store: Arc<dyn TokenStore>,
         timer: Arc<dyn Timer>,
     ) -> Self {
-        let refresher = Arc::new(HttpRefresher::new(
-            config.token_url.clone(),
-            config.client_id.clone(),
-            config.client_secret.clone(),
+        let (source, limiter) = token_source_and_limiter(
+            (&config.token_url, &config.client_id, &config.client_secret),
+            LIMITS,
+            tokens,
+            store,
             timer.clone(),
-        ));
-        let source = Arc::new(TokenSource::new(tokens, refresher, store, timer.clone()));
-        let limiter = Arc::new(RateLimiter::new(LIMITS, timer.clone()));
+        );
         Self::new(config, tenant_id, source, limiter, timer)
     }
 
     fn remember(&self, key: &DocumentKey, platform_id: &str) {
-        self.ids
-            .lock()
-            .expect("id cache lock")
-            .insert(key.full(), platform_id.to_owned());
+        self.ids.remember(key, platform_id);
     }
 
-    /// The Xero id of the document a payment, refund or allocation is for.
+    /// The platform id of the document a payment, refund or allocation is for.
     async fn platform_id_of(&self, key: &DocumentKey) -> Result<String, PlatformError> {
-        if let Some(id) = self.ids.lock().expect("id cache lock").get(&key.full()) {
-            return Ok(id.clone());
-        }
-        match self.find(key).await? {
-            Some(found) => Ok(found.platform_id),
-            None => Err(PlatformError::Protocol(format!(
-                "the {} {} must be written to Xero before what applies to it",
-                key.kind.as_str(),
-                key.full()
-            ))),
-        }
+        self.ids.platform_id_of(self, key).await
     }
 
     /// Applies `amount` of a written credit note to a written invoice (of the same side).
