@@ -9,6 +9,7 @@
 //! ([`credentials`], [`secrets`]).
 
 pub mod authorize;
+pub mod connector_config;
 pub mod credentials;
 pub mod error;
 mod known_ids;

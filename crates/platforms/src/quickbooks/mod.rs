@@ -15,6 +15,7 @@ mod refunds;
 pub mod transformers;
 pub mod wire;
 
+use crate::connector_config::{ConnectorConfig, fitted_key};
 use crate::credentials::OAuthTokens;
 use crate::error::PlatformError;
 use crate::known_ids::{KnownIds, token_source_and_limiter};
@@ -22,7 +23,6 @@ use crate::limits::{RateLimiter, Timer};
 use crate::platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
 };
-use crate::retry::RetryPolicy;
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
 use client::quoted;
@@ -30,10 +30,8 @@ use domain::documents::{Document, DocumentKey, DocumentKind};
 use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 pub const DEFAULT_API_BASE: &str = "https://quickbooks.api.intuit.com/v3/company";
 pub const DEFAULT_TOKEN_URL: &str = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer";
@@ -50,50 +48,22 @@ pub const LIMITS: PlatformLimits = PlatformLimits {
     reference_len: 21,
 };
 
-/// How to reach QuickBooks; the defaults are the real endpoints.
-#[derive(Debug, Clone)]
-pub struct QuickBooksConfig {
-    /// Up to `/v3/company`; the realm id follows.
-    pub api_base: String,
-    pub token_url: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Per request; a write that times out has an unknown outcome.
-    pub timeout: Duration,
-    pub retry: RetryPolicy,
-    pub options: transformers::Options,
-}
+/// The QuickBooks connector's configuration: real URLs by default.
+pub type QuickBooksConfig = ConnectorConfig<transformers::Options>;
 
 impl QuickBooksConfig {
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        Self {
-            api_base: DEFAULT_API_BASE.into(),
-            token_url: DEFAULT_TOKEN_URL.into(),
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
-            options: transformers::Options::default(),
-        }
-    }
-
-    /// Points the connector elsewhere (the sandbox: `{base}/quickbooks/v3/company` and
-    /// `{base}/quickbooks/oauth2/v1/tokens/bearer`).
-    pub fn with_base_urls(mut self, api_base: &str, token_url: &str) -> Self {
-        self.api_base = api_base.trim_end_matches('/').to_owned();
-        self.token_url = token_url.to_owned();
-        self
+        Self::with_defaults(
+            (DEFAULT_API_BASE, DEFAULT_TOKEN_URL),
+            client_id,
+            client_secret,
+        )
     }
 }
 
 /// `requestid` for a key: itself when it fits QuickBooks' 50 characters, else a stable hash.
 pub fn request_id(key: &str) -> String {
-    if key.len() <= LIMITS.idempotency_key_len {
-        return key.to_owned();
-    }
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("cs-{}", &hex[..47])
+    fitted_key(key, LIMITS.idempotency_key_len, "cs-")
 }
 
 /// One QuickBooks Online connection (one company, `realmId`).

@@ -12,6 +12,7 @@ pub mod reference;
 pub mod transformers;
 pub mod wire;
 
+use crate::connector_config::{ConnectorConfig, fitted_key};
 use crate::credentials::OAuthTokens;
 use crate::error::PlatformError;
 use crate::known_ids::{KnownIds, token_source_and_limiter};
@@ -19,7 +20,6 @@ use crate::limits::{RateLimiter, Timer};
 use crate::platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
 };
-use crate::retry::RetryPolicy;
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
 use client::{first, items};
@@ -27,9 +27,7 @@ use domain::documents::{Document, DocumentKey, DocumentKind};
 use domain::reference_data::{Account, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use std::time::Duration;
 use transformers::Endpoint;
 
 pub const DEFAULT_API_BASE: &str = "https://api.xero.com/api.xro/2.0";
@@ -44,49 +42,22 @@ pub const LIMITS: PlatformLimits = PlatformLimits {
     reference_len: 255,
 };
 
-/// How to reach Xero; the defaults are the real endpoints.
-#[derive(Debug, Clone)]
-pub struct XeroConfig {
-    pub api_base: String,
-    pub token_url: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Per request; a write that times out has an unknown outcome.
-    pub timeout: Duration,
-    pub retry: RetryPolicy,
-    pub options: transformers::Options,
-}
+/// The Xero connector's configuration: real URLs by default.
+pub type XeroConfig = ConnectorConfig<transformers::Options>;
 
 impl XeroConfig {
     pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        Self {
-            api_base: DEFAULT_API_BASE.into(),
-            token_url: DEFAULT_TOKEN_URL.into(),
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
-            options: transformers::Options::default(),
-        }
-    }
-
-    /// Points the connector elsewhere (the sandbox: `{base}/xero/api.xro/2.0` and
-    /// `{base}/xero/identity/connect/token`).
-    pub fn with_base_urls(mut self, api_base: &str, token_url: &str) -> Self {
-        self.api_base = api_base.trim_end_matches('/').to_owned();
-        self.token_url = token_url.to_owned();
-        self
+        Self::with_defaults(
+            (DEFAULT_API_BASE, DEFAULT_TOKEN_URL),
+            client_id,
+            client_secret,
+        )
     }
 }
 
 /// `Idempotency-Key` for our key: itself when it fits Xero's 128 characters, else a hash.
 pub fn idempotency_key(key: &str) -> String {
-    if key.len() <= LIMITS.idempotency_key_len {
-        return key.to_owned();
-    }
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("cs:sha256:{hex}")
+    fitted_key(key, LIMITS.idempotency_key_len, "cs:sha256:")
 }
 
 /// One Xero connection (one tenant).
