@@ -6,6 +6,7 @@
 //! accounting documents and the mapping engine follow.
 
 pub mod commerce;
+pub mod clock;
 pub mod company;
 pub mod config;
 pub mod connection;
