@@ -14,13 +14,17 @@ mod configuration;
 mod connections;
 mod datasets;
 mod error;
+mod jobs;
 pub mod postgres;
 mod push_rows;
+mod record_changes;
 mod record_plan;
 mod records;
 mod reference_data;
 mod rows;
 pub mod sqlite;
+mod sync_rows;
+mod syncs;
 pub mod testing;
 mod time;
 
@@ -33,8 +37,14 @@ pub use datasets::{
     Rejection,
 };
 pub use error::StoreError;
+pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
+pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
+pub use syncs::{
+    NewPushItem, NewSync, PostedChanges, PushItem, PushItemPage, PushResult, PushStatus,
+    RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
+};
 pub use time::now;
 
 use std::sync::Arc;
@@ -49,6 +59,9 @@ pub trait Store:
     + ReferenceDataStore
     + DatasetStore
     + RecordStore
+    + RecordChanges
+    + JobStore
+    + SyncStore
     + Send
     + Sync
     + 'static

@@ -10,8 +10,11 @@ mod companies;
 mod configuration;
 mod connections;
 mod datasets;
+mod jobs;
+mod record_changes;
 mod records;
 mod reference_data;
+mod syncs;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
