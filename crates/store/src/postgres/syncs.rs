@@ -137,6 +137,12 @@ impl SyncStore for PostgresStore {
     async fn create_sync(&self, new: NewSync, refuse_overlap: bool) -> Result<SyncRun, StoreError> {
         let mut tx = self.pool.begin().await?;
         let overlapping = if refuse_overlap {
+            // Two requests for one company wait for each other here, so the second sees the
+            // first's range (READ COMMITTED alone would let both pass).
+            sqlx::query("SELECT 1 FROM companies WHERE id = $1 FOR UPDATE")
+                .bind(new.company_id.0)
+                .execute(&mut *tx)
+                .await?;
             let row = sqlx::query(&format!(
                 "SELECT {SYNC_COLUMNS} FROM syncs
                  WHERE company_id = $1 AND period_start < $2 AND period_end > $3
