@@ -8,6 +8,7 @@
 //! - [`requests`]: `latest`, `historic` and retries asked for through the API.
 //! - [`events`]: what clients are told (webhooks); [`sync_status`]: a sync in Codat's words.
 
+pub mod books_check;
 pub mod connectors;
 pub mod demo_data;
 pub mod events;
