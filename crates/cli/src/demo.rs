@@ -45,6 +45,13 @@ pub async fn seed(
         .await
         .context("seeding the demo merchant")?;
     let company = merchant.company;
+    // Queue its sync now rather than at the scheduler's next tick.
+    engine::Scheduler {
+        store: store.clone(),
+        clock: Arc::new(domain::clock::SystemClock),
+    }
+    .tick()
+    .await?;
     println!("demo client API key (shown once): {key}");
     println!(
         "demo company: {company} (Xero sandbox tenant {})",

@@ -161,13 +161,16 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .or_else(|| address.map(|a| format!("http://{a}")))
         .unwrap_or_else(|| format!("http://{}", args.listen));
-    let mut worker = None;
-    if args.role != Role::Api {
+    let start_worker = |quiet: bool| {
         let w = Arc::new(workers(&args, &store, &cipher, &clock, &public_url));
-        println!("commerce-sync worker {} started", w.settings.id);
-        worker = Some(tokio::spawn(w.run(stop_rx.clone())));
-    }
+        if !quiet {
+            println!("commerce-sync worker {} started", w.settings.id);
+        }
+        tracing::info!(worker = %w.settings.id, "worker started");
+        tokio::spawn(w.run(stop_rx.clone()))
+    };
     let Some(listener) = listener else {
+        let worker = Some(start_worker(false));
         shutdown_signal().await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
@@ -184,6 +187,7 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         store.backend().as_str()
     );
     tracing::info!(%address, database = store.backend().as_str(), "serving");
+    let worker = (args.role == Role::All).then(|| start_worker(true));
     let mut app = web::router(state);
     if args.sandbox {
         app = app.merge(crate::sandbox::router(&public_url));
