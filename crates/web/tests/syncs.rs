@@ -206,5 +206,16 @@ async fn syncs_are_requested_listed_and_refused_when_overlapping() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = TestApp::send(app.request_as(&other, Method::POST, &latest)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, openapi) = app.call(Method::GET, "/openapi.json", None).await;
+        for path in [
+            "/companies/{companyId}/sync/commerce/latest",
+            "/meta/companies/{companyId}/sync/commerce/historic",
+            "/meta/companies/{companyId}/sync/commerce/status",
+            "/companies/{companyId}/sync/commerce/syncs/{syncId}/status",
+            "/companies/{companyId}/push/{pushOperationKey}",
+        ] {
+            assert!(openapi["paths"].get(path).is_some(), "{path} documented");
+        }
     }
 }
