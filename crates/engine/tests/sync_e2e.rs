@@ -252,3 +252,132 @@ async fn faults_on_a_fifth_of_calls_never_duplicate_a_document() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_closed_period_fails_the_items_and_their_retry_writes_each_once() {
+    for db in TestDatabase::both().await {
+        let h = Harness::new(db, may(1)).await;
+        let m = h.seed(&plan("Locked", date(2024, 5, 1), 2, 6)).await;
+        let lock = |date: Option<&str>| {
+            let url = format!("{}/sandbox/xero/_control/tenants/{}", h.base, m.tenant_id);
+            let body = json!({ "lockDate": date });
+            async move {
+                let r = reqwest::Client::new()
+                    .patch(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success());
+            }
+        };
+        lock(Some("2024-05-31")).await;
+        h.clock.set(may(3));
+        assert_eq!(h.tick_and_run().await, 1);
+        let (latest, success) = h.store.latest_syncs(m.company).await.unwrap();
+        let sync = latest.unwrap();
+        assert!(success.is_none());
+        assert_eq!(
+            sync.outcome.status_code,
+            status::DATA_WRITE_ERROR,
+            "{:?}",
+            sync.outcome
+        );
+        let message = sync.outcome.error_message.clone().unwrap();
+        assert!(
+            message.to_lowercase().contains("period") || message.to_lowercase().contains("lock"),
+            "{message}"
+        );
+        let items = h.store.sync_push_items(sync.id).await.unwrap();
+        let failed = items
+            .iter()
+            .find(|i| i.result.status == PushStatus::Failed)
+            .unwrap();
+        assert_eq!(failed.result.status_code, 400);
+        assert!(failed.result.validation.as_ref().unwrap()["errors"][0]["message"].is_string());
+        assert!(
+            key_counts(&h.books(&m.tenant_id).await).is_empty()
+                || items.iter().any(|i| i.result.status == PushStatus::Success)
+        );
+        let written_before = written_items(&h, m.company).await;
+
+        // The merchant reopens the period; support retries the sync's failed items.
+        lock(None).await;
+        let requests = engine::Requests {
+            store: h.store.clone(),
+            clock: std::sync::Arc::new(h.clock.clone()),
+        };
+        requests.retry(&sync).await.unwrap();
+        assert_eq!(h.worker.run_until_idle().await.unwrap(), 1);
+        let again = h.store.sync_run(m.company, sync.id).await.unwrap().unwrap();
+        assert_eq!(again.outcome.status_code, status::DATA_WRITTEN);
+        assert!(written_items(&h, m.company).await > written_before);
+        let books = h.books(&m.tenant_id).await;
+        assert!(key_counts(&books).values().all(|n| *n == 1));
+        assert_eq!(book_totals(&books), expected(m.totals));
+        // The retry counts as the schedule's success: the next day starts after it.
+        let state = h.store.schedule_state(m.company).await.unwrap();
+        assert_eq!(state.last_success_end, Some(sync.period_end));
+        // Retrying a finished, successful sync writes nothing more.
+        requests.retry(&again).await.unwrap();
+        h.worker.run_until_idle().await.unwrap();
+        assert_eq!(
+            key_counts(&h.books(&m.tenant_id).await).len(),
+            written_items(&h, m.company).await
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refresh_token_the_platform_refuses_deauthorizes_the_connection() {
+    for db in TestDatabase::both().await {
+        let h = Harness::new(db, may(1)).await;
+        let m = h.seed(&plan("Revoked", date(2024, 5, 1), 1, 3)).await;
+        let xero = h
+            .store
+            .list_connections(h.client, m.company)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.platform_key == domain::PlatformKey::Xero)
+            .unwrap();
+        // The merchant revoked our access: an expired access token and a refresh token the
+        // sandbox does not know.
+        let dead = platforms::Credentials::Xero {
+            tokens: platforms::OAuthTokens {
+                access_token: "expired".into(),
+                refresh_token: "revoked".into(),
+                expires_at: Timestamp::now() - SignedDuration::from_hours(1),
+            },
+            tenant_id: m.tenant_id.clone(),
+        };
+        let sealed = h.cipher.seal(xero.id.0.as_bytes(), &dead.to_bytes());
+        h.store
+            .update_connection(
+                h.client,
+                m.company,
+                xero.id,
+                ConnectionUpdate {
+                    status: ConnectionStatus::Linked,
+                    credentials: Some(Some(sealed)),
+                    error: None,
+                },
+            )
+            .await
+            .unwrap();
+        h.connectors.forget(xero.id);
+        h.clock.set(may(2));
+        assert_eq!(h.tick_and_run().await, 1);
+        assert_eq!(h.codes(m.company).await, [status::DEAUTHORIZED]);
+        let after = h
+            .store
+            .connection(h.client, m.company, xero.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.status, ConnectionStatus::Deauthorized);
+        assert!(after.error.is_some_and(|e| !e.message.is_empty()));
+        assert!(key_counts(&h.books(&m.tenant_id).await).is_empty());
+    }
+}
