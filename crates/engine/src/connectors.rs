@@ -160,6 +160,15 @@ pub fn is_accounting(platform: PlatformKey) -> bool {
     platform != PlatformKey::Commerce
 }
 
+/// The company's accounting connection that is not unlinked (the newest, should there be
+/// several), whatever its state.
+pub fn live_accounting(connections: &[Connection]) -> Option<&Connection> {
+    connections
+        .iter()
+        .rev()
+        .find(|c| is_accounting(c.platform_key) && c.status != ConnectionStatus::Unlinked)
+}
+
 fn unseal(
     cipher: &TokenCipher,
     connection: ConnectionId,
