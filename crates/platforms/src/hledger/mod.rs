@@ -173,6 +173,9 @@ impl AccountingPlatform for HledgerConnector {
             .run_write(
                 &*self.timer,
                 move || async move {
+                    // See `Options::settle`: the append must fall in a later file-time tick
+                    // than hledger-web's last read, or the look-up below would not see it.
+                    self.timer.sleep(self.config.options.settle).await;
                     self.call(Method::PUT, "add", Some(body)).await?;
                     // Added: from here on the outcome is known to be a write, so a failure to
                     // read it back must not lead to writing it again.
@@ -180,7 +183,8 @@ impl AccountingPlatform for HledgerConnector {
                         Ok(Some(found)) => Ok(found),
                         Ok(None) => Err(PlatformError::Protocol(format!(
                             "hledger-web accepted journal entry {} but the journal does not show \
-                             it; the journal file may no longer parse (run `hledger check`)",
+                             it: the journal file may no longer parse (run `hledger check`), or \
+                             its file system's times are coarser than the connector's settle",
                             key.full()
                         ))),
                         Err(e) => Err(PlatformError::OutcomeUnknown(e.to_string())),

@@ -57,15 +57,19 @@ fn cash_like(name: &str) -> bool {
     })
 }
 
-/// The company: the configured name and currency, else the journal's currency (its only
-/// three-letter commodity, or the first), else none yet (a fresh journal names none).
+/// The company: the configured name and currency, else the journal's currency when it uses
+/// exactly one three-letter commodity; else none (a fresh journal uses none, and with several
+/// the journal cannot say which is the books' own: configure it).
 pub fn company(options: &Options, commodities: &[String]) -> CompanyInfo {
-    let iso = |c: &&String| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase());
-    let base_currency = options
-        .base_currency
-        .clone()
-        .or_else(|| commodities.iter().find(iso).cloned())
-        .unwrap_or_default();
+    let iso: Vec<&String> = commodities
+        .iter()
+        .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()))
+        .collect();
+    let only = match iso.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    };
+    let base_currency = options.base_currency.clone().or(only).unwrap_or_default();
     CompanyInfo {
         name: options
             .company_name
@@ -101,14 +105,16 @@ mod tests {
     }
 
     #[test]
-    fn the_configured_currency_wins_then_the_journals() {
-        let journal = vec!["$".to_owned(), "EUR".to_owned(), "GBP".to_owned()];
+    fn the_configured_currency_wins_then_the_journals_only_one() {
         let mut options = Options::default();
-        assert_eq!(company(&options, &journal).base_currency, "EUR");
+        let one = ["$".to_owned(), "GBP".to_owned()];
+        assert_eq!(company(&options, &one).base_currency, "GBP");
+        let two = ["EUR".to_owned(), "GBP".to_owned()];
+        assert_eq!(company(&options, &two).base_currency, "");
         assert_eq!(company(&options, &[]).base_currency, "");
         options.base_currency = Some("GBP".into());
         options.company_name = Some("Bob's Bikes".into());
-        let c = company(&options, &journal);
+        let c = company(&options, &two);
         assert_eq!(
             (c.name.as_str(), c.base_currency.as_str()),
             ("Bob's Bikes", "GBP")

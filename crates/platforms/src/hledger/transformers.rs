@@ -13,20 +13,37 @@ use domain::documents::{Document, DocumentKind, Line};
 use rust_decimal::Decimal;
 use serde_json::Number;
 use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 pub use super::errors::PLATFORM;
 
 /// The tag carrying our key in the transaction's comment: `; cs-key:cs:acme:2024-05-01:GBP:journalEntry:r0`.
 pub const KEY_TAG: &str = "cs-key";
 
-/// What the connection knows that a journal does not say.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the connection knows that a journal does not say, and how to pace writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// The books' currency (ISO 4217). Absent: the journal's only (or first) three-letter
-    /// commodity.
+    /// The books' currency (ISO 4217). Absent: the journal's only three-letter commodity,
+    /// if it uses exactly one.
     pub base_currency: Option<String>,
     /// The company's name in reference data; absent: "hledger journal".
     pub company_name: Option<String>,
+    /// Pause between our last read and an append. hledger-web re-reads the journal only when
+    /// the file's modification time is later than its last read, and file times are coarse
+    /// (a clock tick; a second on some file systems): an append within the same tick as the
+    /// last read goes unseen until the file changes again, and a look-up of its key would miss
+    /// it. Waiting longer than the file system's granularity keeps every append visible.
+    pub settle: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            base_currency: None,
+            company_name: None,
+            settle: Duration::from_secs(1),
+        }
+    }
 }
 
 /// The value of the key tag for our key. hledger ends a tag's value at a comma or the end of
