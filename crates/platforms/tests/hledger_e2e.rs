@@ -7,6 +7,7 @@
 //! Without `hledger` and `hledger-web` installed (Debian packages of those names; `.ci/run`
 //! installs them) the tests say `!!! SKIPPED` and pass, except under `CI=true`.
 
+use domain::PlatformKey;
 use domain::commerce::{
     CommerceChange, CommerceRecord, Order, Payment, PaymentType, Transaction, parse_record,
 };
@@ -18,8 +19,8 @@ use domain::mapping::{
 use domain::money::Rounding;
 use domain::reference_data::AccountType;
 use platforms::{
-    AccountingPlatform, HledgerConfig, HledgerConnector, PlatformError, Problem, RetryPolicy,
-    SystemTimer,
+    AccountingPlatform, Credentials, HledgerConfig, HledgerConnector, PlatformError, Problem,
+    RetryPolicy, SystemTimer,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -169,7 +170,11 @@ fn hledger_on(journal: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 fn connector_at(base_url: &str) -> HledgerConnector {
-    let mut config = HledgerConfig::new(base_url);
+    // As a connection hands it over: `PUT …/authorization` with `{"baseUrl": …}`.
+    let credentials =
+        Credentials::from_authorization(PlatformKey::Hledger, &json!({ "baseUrl": base_url }))
+            .expect("hledger credentials");
+    let mut config = HledgerConfig::from_credentials(&credentials).expect("hledger's");
     config.retry = RetryPolicy::quick();
     config.options.company_name = Some("Bob's Bikes".into());
     // Real time: the connector paces appends by hledger-web's file times (`Options::settle`).

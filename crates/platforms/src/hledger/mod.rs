@@ -14,6 +14,7 @@ pub mod transformers;
 pub mod wire;
 
 use crate::connector_config::ConnectorConfig;
+use crate::credentials::Credentials;
 use crate::error::PlatformError;
 use crate::limits::{RateLimiter, Timer};
 use crate::platform::{AccountingPlatform, PlatformLimits, WrittenDocument};
@@ -42,9 +43,15 @@ pub type HledgerConfig = ConnectorConfig<transformers::Options>;
 impl HledgerConfig {
     /// hledger-web at `base_url` (the connection's `baseUrl`).
     pub fn new(base_url: &str) -> Self {
-        let mut config = Self::with_defaults((base_url.trim_end_matches('/'), ""), "", "");
-        config.api_base = base_url.trim_end_matches('/').to_owned();
-        config
+        Self::with_defaults((base_url.trim_end_matches('/'), ""), "", "")
+    }
+
+    /// From a connection's credentials, when they are hledger's.
+    pub fn from_credentials(credentials: &Credentials) -> Option<Self> {
+        match credentials {
+            Credentials::Hledger { base_url } => Some(Self::new(base_url)),
+            _ => None,
+        }
     }
 }
 
