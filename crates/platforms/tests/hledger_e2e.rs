@@ -428,6 +428,18 @@ async fn a_mapped_day_lands_once_balanced_and_to_the_cent() {
     let mut later = gbp.key.clone();
     later.revision = 1;
     assert_eq!(ledger.find(&later).await.unwrap(), None);
+
+    // Anything but a journal entry is refused before reaching the journal.
+    let mut invoice = gbp.clone();
+    invoice.kind = DocumentKind::Invoice;
+    invoice.key.kind = DocumentKind::Invoice;
+    let refused = ledger.write(&invoice).await.unwrap_err();
+    assert!(
+        matches!(refused, PlatformError::Unsupported(_)),
+        "{refused:?}"
+    );
+    assert_eq!(ledger.find(&invoice.key).await.unwrap(), None);
+    assert_eq!(web.transaction_count(), 2);
 }
 
 /// hledger's query language reads `tag:NAME=VALUE` as a regular expression.
