@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use domain::connection::ConnectionError;
 use domain::{ClientId, CompanyId, Connection, ConnectionId, ConnectionStatus, PlatformKey};
 use platforms::{
-    AccountingPlatform, Credentials, OAuthTokens, PlatformError, QuickBooksConfig,
-    QuickBooksConnector, Timer, TokenCipher, TokenStore, XeroConfig, XeroConnector,
+    AccountingPlatform, Credentials, HledgerConfig, HledgerConnector, OAuthTokens, PlatformError,
+    QuickBooksConfig, QuickBooksConnector, Timer, TokenCipher, TokenStore, XeroConfig,
+    XeroConnector,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -137,7 +138,11 @@ impl Connectors {
                     self.timer.clone(),
                 ))
             }
-            Credentials::Hledger { .. } => return Err(ConnectError::NoConnector("hledger")),
+            Credentials::Hledger { .. } => {
+                let config = HledgerConfig::from_credentials(&credentials)
+                    .ok_or(ConnectError::NoConnector("hledger"))?;
+                Arc::new(HledgerConnector::connect(config, self.timer.clone()))
+            }
         };
         self.lock().insert(connection.id, connector.clone());
         Ok(connector)
