@@ -71,3 +71,80 @@ async fn preview_maps_the_data_in_the_body_under_the_stored_configuration() {
         );
     }
 }
+
+/// Journal mode: a pushed tax component is offered a liability account of its own, and the
+/// day's tax on it is owed there.
+#[tokio::test]
+async fn pushed_tax_components_get_their_own_liability_account_in_journals() {
+    for app in TestApp::on_every_backend().await {
+        let company = company(&app, true).await;
+        let path = format!("/companies/{company}/data/commerce-taxComponents");
+        let body = json!({"taxComponents": [{"id": "vat-20", "name": "VAT 20%", "rate": 0.2}]});
+        let (status, queued) = app.call(Method::PUT, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{queued}");
+        let dataset = format!(
+            "/meta/companies/{company}/pull/history/{}",
+            queued["datasetId"].as_str().unwrap()
+        );
+        for _ in 0..200 {
+            let (_, d) = app.call(Method::GET, &dataset, None).await;
+            if d["status"] == "Complete" {
+                assert_eq!(d["counts"]["inserted"], 1, "{d}");
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let config = format!("/config/companies/{company}/sync/commerce");
+        let (status, offered) = app.call(Method::GET, &config, None).await;
+        assert_eq!(status, StatusCode::OK, "{offered}");
+        let slot = &offered["configuration"]["sales"]["accounts"]["taxComponent.vat-20"];
+        assert_eq!(slot["labelText"], "Tax: VAT 20%", "{offered}");
+        let options: Vec<&str> = slot["accountOptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            options.contains(&"a1-836") && !options.contains(&"a1-200"),
+            "{options:?}"
+        );
+
+        let mut doc = example(true);
+        doc["configuration"]["sales"]["accounts"]["taxComponent.vat-20"] =
+            json!({"selectedAccountId": "a1-836"});
+        let (status, _, saved) = post(&app, &company, &doc).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        // An account that is not a liability is refused, naming the slot.
+        doc["configuration"]["sales"]["accounts"]["taxComponent.vat-20"] =
+            json!({"selectedAccountId": "a1-200"});
+        let (status, _, error) = post(&app, &company, &doc).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert!(
+            pointers(&error)
+                .iter()
+                .any(|p| p.contains("taxComponent.vat-20")),
+            "{error}"
+        );
+
+        let mut order = sale("o1", "2099-01-01T10:00:00Z");
+        order["orderLineItems"][0]["taxes"] =
+            json!([{"taxComponentRef": {"id": "vat-20"}, "taxAmount": 2}]);
+        let card = json!({"id": "p1", "currency": "GBP", "type": "Card", "status": "Paid",
+            "amount": 12, "createdDate": "2099-01-01T10:00:00Z"});
+        let body = json!({"from": "2099-01-01", "to": "2099-01-02",
+            "data": {"orders": [order], "payments": [card]}});
+        let preview = format!("/companies/{company}/sync/commerce/preview");
+        let (status, out) = app.call(Method::POST, &preview, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+        let journal = &out["documents"][0];
+        assert_eq!(journal["kind"], "journalEntry", "{out}");
+        let tax_line = journal["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["accountId"] == "a1-836")
+            .unwrap_or_else(|| panic!("no line on the component's account: {out}"));
+        assert_eq!(tax_line["credit"], "2.00");
+    }
+}

@@ -42,6 +42,10 @@ impl Default for OfferSpec {
     }
 }
 
+/// `sales.accounts` key prefix of a commerce tax component's liability account (journal
+/// mode): `taxComponent.<component id>`.
+pub const TAX_COMPONENT_SLOT: &str = "taxComponent.";
+
 /// The accounts fit for one slot of an `accounts` map.
 pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> Vec<AccountOption> {
     let fits = |a: &Account| -> bool {
@@ -49,6 +53,7 @@ pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> V
         match (section, key) {
             ("sales", "gratuity") => matches!(a.account_type, Income | Liability),
             ("sales", "prepaid" | "taxLiability") => a.account_type == Liability,
+            ("sales", k) if k.starts_with(TAX_COMPONENT_SLOT) => a.account_type == Liability,
             ("sales", _) => a.account_type == Income,
             ("payments" | "newPayments", _) => a.accepts_payments(),
             ("fees", "paymentFeeRefund") => {
@@ -183,7 +188,26 @@ pub fn offer(
                 // Journal entries only: where the day's sales tax is owed.
                 ("taxLiability", false),
             ],
-        ),
+        )
+        .map(|mut accounts| {
+            // Journal entries only: each pushed tax component may be owed on its own account.
+            for component in &spec.commerce_tax_components {
+                let key = format!("{TAX_COMPONENT_SLOT}{}", component.id);
+                let name = component.name.as_deref().unwrap_or(&component.id);
+                let account = ConfigAccount {
+                    label_text: Some(format!("Tax: {name}")),
+                    description_text: Some(
+                        "Journal entries: the liability account this tax component is owed on"
+                            .into(),
+                    ),
+                    selected_account_id: None,
+                    required: Some(false),
+                    account_options: Some(account_options(reference, "sales", &key)),
+                };
+                accounts.insert(key, account);
+            }
+            accounts
+        }),
         invoice_status: Some(InvoiceStatus {
             selected_invoice_status: Some("Submitted".into()),
             invoice_status_options: strings(&INVOICE_STATUS_OPTIONS),

@@ -267,12 +267,28 @@ impl Resolver<'_> {
             by_percentage,
             by_component,
             default_zero_rate: zero,
-            component_liability_accounts: BTreeMap::new(),
+            component_liability_accounts: match output {
+                OutputMode::Journal => self.component_accounts(),
+                OutputMode::Documents => BTreeMap::new(),
+            },
             tax_liability_account: match output {
                 OutputMode::Journal => self.c.sales_account("taxLiability").map(str::to_owned),
                 OutputMode::Documents => None,
             },
         }
+    }
+
+    /// `sales.accounts` slots `taxComponent.<id>` with an account chosen.
+    fn component_accounts(&self) -> BTreeMap<String, String> {
+        let accounts = self.c.sales.as_ref().and_then(|s| s.accounts.as_ref());
+        accounts
+            .iter()
+            .flat_map(|a| a.iter())
+            .filter_map(|(key, slot)| {
+                let component = key.strip_prefix(super::options::TAX_COMPONENT_SLOT)?;
+                Some((component.to_owned(), slot.selected_account_id.clone()?))
+            })
+            .collect()
     }
 
     fn payment_accounts(&mut self) -> (Vec<(PaymentType, String)>, Option<String>) {

@@ -23,7 +23,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::config::{
-    ConfigDocument, ConfigError, OfferSpec, apply_selections, offer, parse_document,
+    ConfigDocument, ConfigError, ConfigOption, OfferSpec, apply_selections, offer, parse_document,
     to_current_json, validate, validate_change, validate_connections,
 };
 use domain::reference_data::ReferenceData;
@@ -53,17 +53,42 @@ pub async fn reference_of(
     })
 }
 
-/// The options offered from `reference`, with `stored`'s selections carried over.
+/// The options offered from `reference` and the pushed tax components, with `stored`'s
+/// selections carried over.
 fn offered(
     company: CompanyId,
     reference: &ReferenceData,
+    components: Vec<ConfigOption>,
     stored: Option<&StoredConfig>,
 ) -> ConfigDocument {
     let spec = OfferSpec {
         company_id: Some(company),
+        commerce_tax_components: components,
         ..OfferSpec::default()
     };
     offer(reference, &spec, stored.map(|s| &s.document))
+}
+
+/// The commerce tax components the client pushed (`PUT …/data/commerce-taxComponents`), live ones.
+async fn tax_components(
+    state: &AppState,
+    company: CompanyId,
+) -> Result<Vec<ConfigOption>, ApiError> {
+    let kind = domain::commerce::DatasetKind::TaxComponents;
+    let rows = state
+        .store
+        .records_written_since(company, kind, jiff::Timestamp::MIN, jiff::Timestamp::MAX)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|r| !r.deleted)
+        .filter_map(|r| serde_json::from_str::<serde_json::Value>(&r.canonical_json).ok())
+        .map(|body| ConfigOption {
+            id: body["id"].as_str().unwrap_or_default().to_owned(),
+            name: body["name"].as_str().map(str::to_owned),
+        })
+        .filter(|o| !o.id.is_empty())
+        .collect())
 }
 
 fn answer(document: &ConfigDocument, version: Option<u64>) -> Response {
@@ -98,7 +123,8 @@ pub async fn get(
     let company = company_id(&company)?;
     let reference = reference_of(&state, client.id, company).await?;
     let stored = state.store.config(client.id, company).await?;
-    let document = offered(company, &reference, stored.as_ref());
+    let components = tax_components(&state, company).await?;
+    let document = offered(company, &reference, components, stored.as_ref());
     Ok(answer(&document, stored.map(|s| s.version)))
 }
 
@@ -138,8 +164,9 @@ pub async fn set(
             ));
         }
     }
+    let components = tax_components(&state, company).await?;
     let mut document = apply_selections(
-        &offered(company, &reference, stored.as_ref()),
+        &offered(company, &reference, components, stored.as_ref()),
         &posted.document,
     );
     let mut errors = validate(&document);
