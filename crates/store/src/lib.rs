@@ -23,6 +23,7 @@ mod rows;
 pub mod sqlite;
 pub mod testing;
 mod time;
+mod webhooks;
 
 pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
@@ -36,6 +37,12 @@ pub use error::StoreError;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
 pub use time::now;
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryFilter, DeliveryNext,
+    DeliveryStatus, NewWebhookEndpoint, NewWebhookEvent, WebhookDelivery, WebhookDeliveryId,
+    WebhookEndpoint, WebhookEndpointId, WebhookEndpointUpdate, WebhookEvent, WebhookEventId,
+    WebhookStore,
+};
 
 use std::sync::Arc;
 
@@ -49,6 +56,7 @@ pub trait Store:
     + ReferenceDataStore
     + DatasetStore
     + RecordStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -7,6 +7,7 @@ mod connections;
 mod datasets;
 mod records;
 mod reference_data;
+mod webhooks;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::PgPool;
