@@ -4,5 +4,6 @@
 //! the disable after 31 failing days and signed webhooks to clients arrive with issue #6.
 
 pub mod ingest;
+pub mod webhooks;
 
 pub use ingest::{Ingest, IngestError, MAX_RECORDS_PER_DATASET};
