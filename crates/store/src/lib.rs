@@ -38,10 +38,9 @@ pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredR
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
 pub use time::now;
 pub use webhooks::{
-    AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryFilter, DeliveryNext,
-    DeliveryStatus, NewWebhookEndpoint, NewWebhookEvent, WebhookDelivery, WebhookDeliveryId,
-    WebhookEndpoint, WebhookEndpointId, WebhookEndpointUpdate, WebhookEvent, WebhookEventId,
-    WebhookStore,
+    AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryFilter, DeliveryNext, DeliveryStatus,
+    NewWebhookEndpoint, NewWebhookEvent, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint,
+    WebhookEndpointId, WebhookEndpointUpdate, WebhookEvent, WebhookEventId, WebhookStore,
 };
 
 use std::sync::Arc;

@@ -99,8 +99,17 @@ async fn endpoints_crud_and_isolation(store: Arc<dyn Store>, _url: &str) {
     );
     let listed = store.list_webhook_endpoints(mine).await.unwrap();
     assert_eq!(listed, [created.clone(), second.clone()]);
-    assert_eq!(store.webhook_endpoint(other, created.id).await.unwrap(), None);
-    assert!(store.list_webhook_endpoints(other).await.unwrap().is_empty());
+    assert_eq!(
+        store.webhook_endpoint(other, created.id).await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .list_webhook_endpoints(other)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let change = WebhookEndpointUpdate {
         url: Some("https://c.example/hook".into()),
@@ -134,9 +143,24 @@ async fn endpoints_crud_and_isolation(store: Arc<dyn Store>, _url: &str) {
         Some(updated)
     );
 
-    assert!(!store.delete_webhook_endpoint(other, second.id).await.unwrap());
-    assert!(store.delete_webhook_endpoint(mine, second.id).await.unwrap());
-    assert!(!store.delete_webhook_endpoint(mine, second.id).await.unwrap());
+    assert!(
+        !store
+            .delete_webhook_endpoint(other, second.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .delete_webhook_endpoint(mine, second.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_webhook_endpoint(mine, second.id)
+            .await
+            .unwrap()
+    );
     assert_eq!(store.list_webhook_endpoints(mine).await.unwrap().len(), 1);
 }
 
@@ -173,7 +197,10 @@ async fn events_fan_out_to_subscribed_enabled_endpoints(store: Arc<dyn Store>, _
         .enqueue_event(mine, event("sync.completed", Some(company), 10))
         .await
         .unwrap();
-    assert_eq!(made, 1, "only the endpoint taking every type wants sync.completed");
+    assert_eq!(
+        made, 1,
+        "only the endpoint taking every type wants sync.completed"
+    );
     let made = store
         .enqueue_event(mine, event("sync.failed", None, 11))
         .await
@@ -315,7 +342,11 @@ async fn claims_lease_and_log_every_attempt(store: Arc<dyn Store>, _url: &str) {
         "a claim reports once"
     );
 
-    let pending = store.webhook_delivery(mine, first.id).await.unwrap().unwrap();
+    let pending = store
+        .webhook_delivery(mine, first.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(pending.status, DeliveryStatus::Pending);
     assert_eq!(pending.attempts, 2);
     assert_eq!(pending.last_status_code, Some(500));
@@ -326,7 +357,10 @@ async fn claims_lease_and_log_every_attempt(store: Arc<dyn Store>, _url: &str) {
     assert_eq!(pending.history.len(), 2);
     assert_eq!(pending.history[0].number, 1);
     assert_eq!(pending.history[0].started, at(100));
-    assert_eq!(pending.history[0].finished, None, "the lost attempt says so");
+    assert_eq!(
+        pending.history[0].finished, None,
+        "the lost attempt says so"
+    );
     assert_eq!(pending.history[1].number, 2);
     assert_eq!(pending.history[1].finished, Some(at(162)));
     assert_eq!(pending.history[1].status_code, Some(500));
@@ -352,7 +386,11 @@ async fn claims_lease_and_log_every_attempt(store: Arc<dyn Store>, _url: &str) {
         )
         .await
         .unwrap();
-    let delivered = store.webhook_delivery(mine, first.id).await.unwrap().unwrap();
+    let delivered = store
+        .webhook_delivery(mine, first.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(delivered.status, DeliveryStatus::Delivered);
     assert_eq!(delivered.delivered_at, Some(at(401)));
     assert_eq!(delivered.next_attempt, None);

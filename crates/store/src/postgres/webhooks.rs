@@ -1,8 +1,8 @@
 use super::PostgresStore;
 use crate::time::to_db;
 use crate::webhooks::{
-    AttemptColumns, DeliveryColumns, EndpointColumns, EventColumns, OutcomeColumns,
-    attach_history, events_to_db,
+    AttemptColumns, DeliveryColumns, EndpointColumns, EventColumns, OutcomeColumns, attach_history,
+    events_to_db,
 };
 use crate::{
     AttemptOutcome, ClaimedDelivery, DeliveryFilter, DeliveryStatus, NewWebhookEndpoint,
@@ -230,13 +230,12 @@ impl WebhookStore for PostgresStore {
         client: ClientId,
         id: WebhookEndpointId,
     ) -> Result<bool, StoreError> {
-        let deleted =
-            sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND client_id = $2")
-                .bind(id.0)
-                .bind(client.0)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
+        let deleted = sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1 AND client_id = $2")
+            .bind(id.0)
+            .bind(client.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
         Ok(deleted > 0)
     }
 
@@ -393,13 +392,14 @@ impl WebhookStore for PostgresStore {
                              AND ($3::text IS NULL OR d.status = $3)";
         let endpoint = filter.endpoint.map(|e| e.0);
         let status = filter.status.map(DeliveryStatus::as_str);
-        let total: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"))
-                .bind(client.0)
-                .bind(endpoint)
-                .bind(status)
-                .fetch_one(&self.pool)
-                .await?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"
+        ))
+        .bind(client.0)
+        .bind(endpoint)
+        .bind(status)
+        .fetch_one(&self.pool)
+        .await?;
         let items = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE {WHERE}
              ORDER BY d.created DESC, d.id DESC LIMIT $4 OFFSET $5"

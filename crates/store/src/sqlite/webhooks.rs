@@ -2,8 +2,8 @@ use super::SqliteStore;
 use crate::rows::uuid_from_text;
 use crate::time::to_db;
 use crate::webhooks::{
-    AttemptColumns, DeliveryColumns, EndpointColumns, EventColumns, OutcomeColumns,
-    attach_history, events_to_db,
+    AttemptColumns, DeliveryColumns, EndpointColumns, EventColumns, OutcomeColumns, attach_history,
+    events_to_db,
 };
 use crate::{
     AttemptOutcome, ClaimedDelivery, DeliveryFilter, DeliveryStatus, NewWebhookEndpoint,
@@ -304,6 +304,19 @@ impl WebhookStore for SqliteStore {
         let claim = Uuid::new_v4();
         let now_db = to_db(now);
         let until = to_db(now.saturating_add(lease).unwrap_or(Timestamp::MAX));
+        // Workers poll often; most polls find nothing, and must not take the write lock for that.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM webhook_deliveries
+             WHERE status = 'pending' AND next_attempt <= ?
+               AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1",
+        )
+        .bind(now_db)
+        .bind(now_db)
+        .fetch_optional(&self.reader)
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         // The single writer connection serialises claims, so the select-and-lease is atomic.
         let mut tx = self.write().await?;
         let claimed = sqlx::query(
@@ -419,15 +432,16 @@ impl WebhookStore for SqliteStore {
                              AND (? IS NULL OR d.status = ?)";
         let endpoint = filter.endpoint.map(|e| e.to_string());
         let status = filter.status.map(DeliveryStatus::as_str);
-        let total: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"))
-                .bind(client.to_string())
-                .bind(&endpoint)
-                .bind(&endpoint)
-                .bind(status)
-                .bind(status)
-                .fetch_one(&self.reader)
-                .await?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"
+        ))
+        .bind(client.to_string())
+        .bind(&endpoint)
+        .bind(&endpoint)
+        .bind(status)
+        .bind(status)
+        .fetch_one(&self.reader)
+        .await?;
         let items = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE {WHERE}
              ORDER BY d.created DESC, d.id DESC LIMIT ? OFFSET ?"
