@@ -15,8 +15,8 @@ pub use backoff::{RetryPolicy, parse_retry_after};
 pub use dispatcher::{DispatcherSettings, WebhookDispatcher, WebhookError};
 pub use secret::{SECRET_PREFIX, generate_secret, open_secret, seal_secret};
 pub use signature::{
-    DEFAULT_TOLERANCE, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, SignatureError,
-    sign, verify,
+    DEFAULT_TOLERANCE, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, SignatureError, sign,
+    verify,
 };
 
 use domain::{ClientId, CompanyId};
@@ -118,10 +118,7 @@ impl<'a> WebhookEnvelope<'a> {
         Self {
             id: event.id,
             event_type: &event.event_type,
-            created_utc: event
-                .occurred
-                .strftime("%Y-%m-%dT%H:%M:%S%.fZ")
-                .to_string(),
+            created_utc: event.occurred.strftime("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
             company_id: event.company_id,
             data: &event.payload,
         }

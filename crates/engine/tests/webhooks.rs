@@ -11,8 +11,8 @@ use axum::routing::post;
 use domain::clock::{Clock, ManualClock};
 use domain::{ClientId, CompanyId, PageRequest};
 use engine::webhooks::{
-    DEFAULT_TOLERANCE, DispatcherSettings, RetryPolicy, WebhookDispatcher, WebhookEventType,
-    emit, generate_secret, seal_secret, verify,
+    DEFAULT_TOLERANCE, DispatcherSettings, RetryPolicy, WebhookDispatcher, WebhookEventType, emit,
+    generate_secret, seal_secret, verify,
 };
 use jiff::{SignedDuration, Timestamp};
 use platforms::{SecretKey, TokenCipher};
@@ -70,16 +70,23 @@ impl Receiver {
 }
 
 async fn hook(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
-    receiver.seen.lock().unwrap().push(Received { headers, body });
+    receiver
+        .seen
+        .lock()
+        .unwrap()
+        .push(Received { headers, body });
     let reply = receiver.script.lock().unwrap().pop_front();
     match reply.unwrap_or(Reply::Status(200)) {
         Reply::Status(code) => {
             let status = StatusCode::from_u16(code).unwrap();
             (status, format!("receiver says {code}")).into_response()
         }
-        Reply::TooManyRequests(after) => {
-            (StatusCode::TOO_MANY_REQUESTS, [("retry-after", after)], "slow down").into_response()
-        }
+        Reply::TooManyRequests(after) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", after)],
+            "slow down",
+        )
+            .into_response(),
         Reply::Hang => std::future::pending().await,
     }
 }
@@ -168,7 +175,11 @@ impl Setup {
 
     async fn log(&self) -> Vec<WebhookDelivery> {
         self.store
-            .list_webhook_deliveries(self.client, DeliveryFilter::default(), PageRequest::default())
+            .list_webhook_deliveries(
+                self.client,
+                DeliveryFilter::default(),
+                PageRequest::default(),
+            )
             .await
             .unwrap()
             .items
@@ -183,7 +194,9 @@ impl Setup {
 
 /// The signature of a received request, checked as a receiver would at `now`.
 fn check_signature(received: &Received, secret: &str, now: Timestamp) {
-    let header = received.headers["commerce-sync-signature"].to_str().unwrap();
+    let header = received.headers["commerce-sync-signature"]
+        .to_str()
+        .unwrap();
     verify(secret, header, &received.body, now, DEFAULT_TOLERANCE)
         .unwrap_or_else(|e| panic!("signature {header:?} does not verify: {e}"));
 }
@@ -244,9 +257,15 @@ async fn retries_500_429_and_a_hang_then_delivers_signed() {
         setup.clock.set(d.next_attempt.unwrap());
         assert_eq!(dispatcher.run_once().await, 1);
         let d = setup.only().await;
-        assert_eq!((d.status, d.attempts, d.last_status_code), (DeliveryStatus::Pending, 3, None));
+        assert_eq!(
+            (d.status, d.attempts, d.last_status_code),
+            (DeliveryStatus::Pending, 3, None)
+        );
         assert!(
-            d.last_error.as_deref().unwrap().contains("no answer within"),
+            d.last_error
+                .as_deref()
+                .unwrap()
+                .contains("no answer within"),
             "{:?}",
             d.last_error
         );
@@ -281,7 +300,10 @@ async fn retries_500_429_and_a_hang_then_delivers_signed() {
                 received.headers["commerce-sync-event-id"],
                 d.event.id.to_string()
             );
-            assert_eq!(received.headers["commerce-sync-event-type"], "sync.completed");
+            assert_eq!(
+                received.headers["commerce-sync-event-type"],
+                "sync.completed"
+            );
             assert_eq!(received.headers["content-type"], "application/json");
         }
         check_signature(&seen[3], &setup.secret, delivered_at);
@@ -293,7 +315,10 @@ async fn retries_500_429_and_a_hang_then_delivers_signed() {
             delivered_at,
             DEFAULT_TOLERANCE,
         );
-        assert!(stale.is_err(), "the first attempt's signature is stale by now");
+        assert!(
+            stale.is_err(),
+            "the first attempt's signature is stale by now"
+        );
         let body: Value = serde_json::from_slice(&seen[0].body).unwrap();
         assert_eq!(body["id"], d.event.id.to_string());
         assert_eq!(body["type"], "sync.completed");
@@ -322,7 +347,11 @@ async fn a_final_4xx_fails_at_once() {
             (DeliveryStatus::Failed, 1, Some(410), None)
         );
         setup.clock.advance(SignedDuration::from_hours(48));
-        assert_eq!(dispatcher.run_once().await, 0, "a failed delivery stays failed");
+        assert_eq!(
+            dispatcher.run_once().await,
+            0,
+            "a failed delivery stays failed"
+        );
     }
 }
 
@@ -344,7 +373,10 @@ async fn gives_up_after_the_last_attempt() {
         let d = setup.only().await;
         assert_eq!((d.status, d.attempts), (DeliveryStatus::Failed, 3));
         assert!(
-            d.last_error.as_deref().unwrap().ends_with("(gave up after 3 attempts)"),
+            d.last_error
+                .as_deref()
+                .unwrap()
+                .ends_with("(gave up after 3 attempts)"),
             "{:?}",
             d.last_error
         );
@@ -366,7 +398,10 @@ async fn unreachable_endpoints_and_unopenable_secrets_are_retried_with_a_reason(
         let dispatcher = setup.dispatcher(setup.store.clone(), settings(10));
         assert_eq!(dispatcher.run_once().await, 1);
         let d = setup.only().await;
-        assert_eq!((d.status, d.last_status_code), (DeliveryStatus::Pending, None));
+        assert_eq!(
+            (d.status, d.last_status_code),
+            (DeliveryStatus::Pending, None)
+        );
         assert!(d.next_attempt.is_some());
         let error = d.last_error.unwrap();
         assert!(error.to_lowercase().contains("connect"), "{error}");
@@ -384,7 +419,10 @@ async fn unreachable_endpoints_and_unopenable_secrets_are_retried_with_a_reason(
         let d = setup.only().await;
         assert_eq!((d.status, d.attempts), (DeliveryStatus::Pending, 2));
         assert!(
-            d.last_error.as_deref().unwrap().contains("cannot be opened"),
+            d.last_error
+                .as_deref()
+                .unwrap()
+                .contains("cannot be opened"),
             "{:?}",
             d.last_error
         );

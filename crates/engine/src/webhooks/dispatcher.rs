@@ -4,10 +4,10 @@
 //! store leases each delivery to one of them per attempt. A dispatcher that dies mid-attempt
 //! leaves its lease to expire; the next claim is a new attempt (delivery is at least once).
 
+use super::WebhookEnvelope;
 use super::backoff::{RetryPolicy, parse_retry_after};
 use super::secret::open_secret;
 use super::signature::{EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, sign};
-use super::WebhookEnvelope;
 use domain::clock::Clock;
 use jiff::SignedDuration;
 use platforms::TokenCipher;
@@ -231,7 +231,10 @@ impl Inner {
             .http
             .post(&delivery.url)
             .header(CONTENT_TYPE, "application/json")
-            .header(USER_AGENT, concat!("commerce-sync-webhooks/", env!("CARGO_PKG_VERSION")))
+            .header(
+                USER_AGENT,
+                concat!("commerce-sync-webhooks/", env!("CARGO_PKG_VERSION")),
+            )
             .header(SIGNATURE_HEADER, signature)
             .header(EVENT_ID_HEADER, delivery.event.id.to_string())
             .header(EVENT_TYPE_HEADER, &delivery.event.event_type)

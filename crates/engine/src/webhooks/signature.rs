@@ -57,7 +57,11 @@ pub fn verify(
     for part in header.split(',') {
         match part.trim().split_once('=') {
             Some(("t", value)) => {
-                timestamp = Some(value.parse::<i64>().map_err(|_| SignatureError::Malformed)?)
+                timestamp = Some(
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| SignatureError::Malformed)?,
+                )
             }
             Some(("v1", value)) => signatures.push(value),
             // Other schemes (a future v2) are ignored, as Stripe's clients do.
@@ -137,7 +141,13 @@ mod tests {
         let header = sign(SECRET, 1_800_000_000, BODY);
         let tampered = br#"{"id":"e1","type":"sync.failed"}"#;
         assert_eq!(
-            verify(SECRET, &header, tampered, at(1_800_000_000), DEFAULT_TOLERANCE),
+            verify(
+                SECRET,
+                &header,
+                tampered,
+                at(1_800_000_000),
+                DEFAULT_TOLERANCE
+            ),
             Err(SignatureError::Mismatch)
         );
     }
@@ -146,7 +156,13 @@ mod tests {
     fn a_wrong_secret_fails() {
         let header = sign(SECRET, 1_800_000_000, BODY);
         assert_eq!(
-            verify("whsec_other", &header, BODY, at(1_800_000_000), DEFAULT_TOLERANCE),
+            verify(
+                "whsec_other",
+                &header,
+                BODY,
+                at(1_800_000_000),
+                DEFAULT_TOLERANCE
+            ),
             Err(SignatureError::Mismatch)
         );
     }
@@ -173,9 +189,7 @@ mod tests {
         );
         assert_eq!(
             verify(SECRET, &header, BODY, at(1_799_999_000), DEFAULT_TOLERANCE),
-            Err(SignatureError::Stale {
-                age_seconds: -1000
-            })
+            Err(SignatureError::Stale { age_seconds: -1000 })
         );
     }
 
