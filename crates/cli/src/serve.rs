@@ -83,6 +83,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{address}"));
     let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
         .with_oauth(args.oauth_apps(&public_url));
+    // Every serving process delivers webhooks; on PostgreSQL their claims keep them apart.
+    engine::webhooks::WebhookDispatcher::new(
+        store.clone(),
+        Arc::new(domain::clock::SystemClock),
+        state.cipher.clone(),
+        engine::webhooks::DispatcherSettings::default(),
+    )?
+    .spawn();
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",

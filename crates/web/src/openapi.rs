@@ -2,7 +2,7 @@
 
 use crate::error::{ErrorBody, Validation, ValidationItem};
 use crate::routes::{
-    companies, configuration, connections, integrations, preview, push, reference_data,
+    companies, configuration, connections, integrations, preview, push, reference_data, webhooks,
 };
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations, configuration; beyond Codat: reference data and preview. \
+    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations, configuration; beyond Codat: reference data, preview and signed webhooks. \
         Authenticate with `Authorization: Basic base64(API key)` (or `Bearer API key`)."),
     paths(
         companies::list, companies::create, companies::get, companies::replace, companies::update, companies::delete,
@@ -20,8 +20,11 @@ use utoipa::{Modify, OpenApi};
         push::push_sales, push::post_records, push::put_records, push::status,
         configuration::get, configuration::set, reference_data::put, reference_data::get,
         preview::preview,
+        webhooks::create, webhooks::list, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::rotate_secret, webhooks::deliveries, webhooks::delivery, webhooks::redeliver,
     ),
-    components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
+    components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody,
+        webhooks::WebhookEndpointBody, webhooks::WebhookDeliveryBody, webhooks::DeliveryAttemptBody)),
     modifiers(&Security),
     security(("auth_header" = [])),
 )]

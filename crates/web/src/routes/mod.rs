@@ -9,6 +9,7 @@ pub mod link;
 pub mod preview;
 pub mod push;
 pub mod reference_data;
+pub mod webhooks;
 
 use crate::error::{ApiError, ValidationItem};
 use domain::{CompanyId, ConnectionId};
