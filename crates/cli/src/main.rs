@@ -1,6 +1,7 @@
 //! `commerce-sync`: the one binary. Each subcommand lives in its own module.
 
 mod bench;
+mod demo;
 mod keys;
 mod preview;
 mod sandbox;

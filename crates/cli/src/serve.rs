@@ -42,9 +42,79 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     quickbooks_client_secret: Option<String>,
+    /// What this process does: the HTTP API, the sync workers (scheduler and job queue), or
+    /// both. Any number of `api` and `worker` processes may share one PostgreSQL database.
+    #[arg(long, env = "COMMERCE_SYNC_ROLE", value_enum, default_value = "all")]
+    role: Role,
+    /// Seed a demo merchant on the Xero sandbox with a week of sales (implies --sandbox).
+    #[arg(long)]
+    demo: bool,
+    #[command(flatten)]
+    worker: WorkerArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    All,
+    Api,
+    Worker,
+}
+
+/// How the workers of this process claim and run jobs.
+#[derive(clap::Args)]
+pub struct WorkerArgs {
+    /// Jobs run at once by this process.
+    #[arg(long, env = "COMMERCE_SYNC_WORKER_CONCURRENCY", default_value_t = 4)]
+    worker_concurrency: usize,
+    /// Seconds a claimed job stays leased without a heartbeat before another worker takes it.
+    #[arg(long, env = "COMMERCE_SYNC_LEASE_SECONDS", default_value_t = 60)]
+    lease_seconds: u32,
+    /// Seconds between scheduler ticks.
+    #[arg(long, env = "COMMERCE_SYNC_SCHEDULE_SECONDS", default_value_t = 30)]
+    schedule_seconds: u32,
+    /// Milliseconds to wait when the queue is empty.
+    #[arg(long, env = "COMMERCE_SYNC_POLL_MILLISECONDS", default_value_t = 1000)]
+    poll_milliseconds: u64,
+}
+
+impl WorkerArgs {
+    fn settings(&self) -> engine::WorkerSettings {
+        let lease = u64::from(self.lease_seconds.max(1));
+        engine::WorkerSettings {
+            id: format!(
+                "{}-{}",
+                std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into()),
+                std::process::id()
+            ),
+            concurrency: self.worker_concurrency.max(1),
+            lease: jiff::SignedDuration::from_secs(lease as i64),
+            heartbeat: std::time::Duration::from_millis(lease * 1000 / 4),
+            poll: std::time::Duration::from_millis(self.poll_milliseconds.max(10)),
+            schedule_every: std::time::Duration::from_secs(u64::from(self.schedule_seconds.max(1))),
+        }
+    }
 }
 
 impl ServeArgs {
+    /// Where the connectors write: the sandboxes, or the real platforms with our apps.
+    fn connector_settings(&self, public_url: &str) -> engine::ConnectorSettings {
+        if self.sandbox {
+            return engine::ConnectorSettings::sandbox(public_url);
+        }
+        engine::ConnectorSettings {
+            xero: self
+                .xero_client_id
+                .as_ref()
+                .zip(self.xero_client_secret.as_ref())
+                .map(|(id, secret)| platforms::XeroConfig::new(id, secret)),
+            quickbooks: self
+                .quickbooks_client_id
+                .as_ref()
+                .zip(self.quickbooks_client_secret.as_ref())
+                .map(|(id, secret)| platforms::QuickBooksConfig::new(id, secret)),
+        }
+    }
+
     /// The OAuth apps merchants link through: the sandboxes' with `--sandbox`, else those configured.
     fn oauth_apps(&self, public_url: &str) -> Vec<OAuthApp> {
         if self.sandbox {
@@ -67,36 +137,65 @@ impl ServeArgs {
     }
 }
 
-pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
+    args.sandbox |= args.demo;
     let store = args.database.open().await?;
     let key = secret_key(&args.database, args.secret_key.as_deref())?;
     if let Some(api_key) = &args.bootstrap_api_key {
         bootstrap(&store, api_key).await?;
     }
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .with_context(|| format!("listening on {}", args.listen))?;
-    let address = listener.local_addr()?;
+    let cipher = Arc::new(TokenCipher::new(&key));
+    let clock: Arc<dyn domain::clock::Clock> = Arc::new(domain::clock::SystemClock);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let listener = match args.role {
+        Role::Worker => None,
+        Role::Api | Role::All => Some(
+            tokio::net::TcpListener::bind(&args.listen)
+                .await
+                .with_context(|| format!("listening on {}", args.listen))?,
+        ),
+    };
+    let address = listener.as_ref().map(|l| l.local_addr()).transpose()?;
     let public_url = args
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{address}"));
+        .or_else(|| address.map(|a| format!("http://{a}")))
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    // Workers deliver webhooks too; on PostgreSQL their claims keep each attempt to one process.
+    let webhooks = engine::webhooks::WebhookDispatcher::new(
+        store.clone(),
+        clock.clone(),
+        cipher.clone(),
+        engine::webhooks::DispatcherSettings::default(),
+    )?;
+    let start_worker = |quiet: bool| {
+        webhooks.clone().spawn();
+        let w = Arc::new(workers(&args, &store, &cipher, &clock, &public_url));
+        if !quiet {
+            println!("commerce-sync worker {} started", w.settings.id);
+        }
+        tracing::info!(worker = %w.settings.id, "worker started");
+        tokio::spawn(w.run(stop_rx.clone()))
+    };
+    let Some(listener) = listener else {
+        let worker = Some(start_worker(false));
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+        if let Some(w) = worker {
+            let _ = w.await;
+        }
+        return Ok(());
+    };
+    let address = listener.local_addr()?;
     let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
         .with_oauth(args.oauth_apps(&public_url));
-    // Every serving process delivers webhooks; on PostgreSQL their claims keep them apart.
-    engine::webhooks::WebhookDispatcher::new(
-        store.clone(),
-        Arc::new(domain::clock::SystemClock),
-        state.cipher.clone(),
-        engine::webhooks::DispatcherSettings::default(),
-    )?
-    .spawn();
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",
         store.backend().as_str()
     );
     tracing::info!(%address, database = store.backend().as_str(), "serving");
+    let worker = (args.role == Role::All).then(|| start_worker(true));
     let mut app = web::router(state);
     if args.sandbox {
         app = app.merge(crate::sandbox::router(&public_url));
@@ -104,10 +203,54 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             "sandboxes at {public_url}/sandbox/xero and {public_url}/sandbox/quickbooks"
         );
     }
-    axum::serve(listener, app)
+    if args.demo {
+        let store = store.clone();
+        let cipher = cipher.clone();
+        let settings = args.connector_settings(&public_url);
+        let url = public_url.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::demo::seed(store, cipher, settings, &url).await {
+                eprintln!("the demo could not be seeded: {e:#}");
+            }
+        });
+    }
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    served
+}
+
+/// The worker of this process: the scheduler and the job loops.
+fn workers(
+    args: &ServeArgs,
+    store: &Arc<dyn Store>,
+    cipher: &Arc<TokenCipher>,
+    clock: &Arc<dyn domain::clock::Clock>,
+    public_url: &str,
+) -> engine::Worker {
+    let connectors = Arc::new(engine::Connectors::new(
+        store.clone(),
+        cipher.clone(),
+        args.connector_settings(public_url),
+        Arc::new(platforms::SystemTimer),
+    ));
+    let runner = Arc::new(engine::SyncRunner {
+        store: store.clone(),
+        connectors,
+        clock: clock.clone(),
+        events: engine::Events::new(store.clone(), clock.clone()),
+    });
+    engine::Worker {
+        store: store.clone(),
+        clock: clock.clone(),
+        runner,
+        settings: args.worker.settings(),
+    }
 }
 
 async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> {

@@ -8,11 +8,11 @@
 use crate::money::{Currency, Rounding};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// The kinds of document the engine writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DocumentKind {
     /// Sales invoice to the sales customer.
@@ -91,7 +91,7 @@ impl DocumentKind {
 }
 
 /// Status of invoices, credit notes, bills and bill credit notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DocumentStatus {
     /// Awaiting approval; cannot take payments.
     Draft,
@@ -197,7 +197,7 @@ fn base32(mut n: u64) -> String {
 }
 
 /// Tracking of a line (a location, when the merchant groups by location).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tracking {
     #[serde(skip_serializing_if = "Option::is_none")]

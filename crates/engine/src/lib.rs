@@ -1,10 +1,34 @@
-//! Ties push, mapping and platforms into the daily sync. Today: [`ingest`], which turns a
-//! pushed dataset into stored records, and [`webhooks`], signed events to clients with
-//! retries and a delivery log. The scheduler (who is due, in which time zone), the sync
-//! runner (period → documents → push items → status), retries of failed push items and the
-//! disable after 31 failing days arrive with issue #6.
+//! Ties push, mapping and platforms into the daily sync.
+//!
+//! - [`ingest`]: a pushed dataset into stored records.
+//! - [`scheduler`]: who is due (each merchant's `syncHour` in its time zone) → a queued job.
+//! - [`worker`]: claims jobs with leases and runs them; any number per database.
+//! - [`sync_run`]: one sync: checks, mapping ([`period_records`]), the plan, the writes
+//!   ([`connectors`], [`stored_document`]), the status ([`status`]), the 31-day disable.
+//! - [`requests`]: `latest`, `historic` and retries asked for through the API.
+//! - [`events`]: what clients are told; [`webhooks`]: their signed delivery, retried, logged;
+//!   [`sync_status`]: a sync in Codat's words.
 
+pub mod books_check;
+pub mod connectors;
+pub mod demo_data;
+pub mod events;
 pub mod ingest;
+pub mod period_records;
+pub mod requests;
+pub mod scheduler;
+pub mod seeding;
+pub mod status;
+pub mod stored_document;
+pub mod sync_run;
+pub mod sync_status;
 pub mod webhooks;
+pub mod worker;
 
+pub use connectors::{ConnectorSettings, Connectors};
+pub use events::Events;
 pub use ingest::{Ingest, IngestError, MAX_RECORDS_PER_DATASET};
+pub use requests::{RequestError, Requests};
+pub use scheduler::Scheduler;
+pub use sync_run::SyncRunner;
+pub use worker::{Worker, WorkerSettings};

@@ -14,13 +14,17 @@ mod configuration;
 mod connections;
 mod datasets;
 mod error;
+mod jobs;
 pub mod postgres;
 mod push_rows;
+mod record_changes;
 mod record_plan;
 mod records;
 mod reference_data;
 mod rows;
 pub mod sqlite;
+mod sync_rows;
+mod syncs;
 pub mod testing;
 mod time;
 mod webhooks;
@@ -34,8 +38,14 @@ pub use datasets::{
     Rejection,
 };
 pub use error::StoreError;
+pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
+pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
+pub use syncs::{
+    NewPushItem, NewSync, PostedChanges, PushItem, PushItemPage, PushResult, PushStatus,
+    RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
+};
 pub use time::now;
 pub use webhooks::{
     AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryFilter, DeliveryNext, DeliveryStatus,
@@ -55,6 +65,9 @@ pub trait Store:
     + ReferenceDataStore
     + DatasetStore
     + RecordStore
+    + RecordChanges
+    + JobStore
+    + SyncStore
     + WebhookStore
     + Send
     + Sync

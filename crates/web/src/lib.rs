@@ -18,8 +18,8 @@ use error::ApiError;
 use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
-    companies, configuration, connections, health, integrations, link, preview, push,
-    reference_data, webhooks,
+    companies, configuration, connections, health, integrations, link, preview, push, push_items,
+    reference_data, syncs, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +37,8 @@ pub struct AppState {
     /// Our OAuth apps, per accounting platform; a platform without one cannot be linked by
     /// the merchant (its credentials can still be handed over through the API).
     pub oauth: Arc<HashMap<PlatformKey, OAuthApp>>,
+    /// "Now" for sync requests (injected by tests).
+    pub clock: Arc<dyn domain::clock::Clock>,
 }
 
 impl AppState {
@@ -47,7 +49,14 @@ impl AppState {
             cipher: Arc::new(cipher),
             public_url: public_url.trim_end_matches('/').into(),
             oauth: Arc::new(HashMap::new()),
+            clock: Arc::new(domain::clock::SystemClock),
         }
+    }
+
+    /// The same state reading time from `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn domain::clock::Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same state with these OAuth apps.
@@ -108,6 +117,39 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/companies/{companyId}/reference-data",
             get(reference_data::get).put(reference_data::put),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/latest",
+            post(syncs::latest),
+        )
+        .route(
+            "/meta/companies/{companyId}/sync/commerce/historic",
+            post(syncs::historic),
+        )
+        .route(
+            "/meta/companies/{companyId}/sync/commerce/status",
+            get(syncs::status),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/syncs/list/status",
+            get(syncs::list),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/syncs/{syncId}/status",
+            get(syncs::sync_status),
+        )
+        .route(
+            "/companies/{companyId}/sync/commerce/syncs/{syncId}/retry",
+            post(syncs::retry),
+        )
+        .route("/companies/{companyId}/push", get(push_items::list))
+        .route(
+            "/companies/{companyId}/push/{pushOperationKey}",
+            get(push_items::get),
+        )
+        .route(
+            "/companies/{companyId}/push/{pushOperationKey}/retry",
+            post(push_items::retry),
         )
         .route(
             "/companies/{companyId}/sync/commerce/preview",

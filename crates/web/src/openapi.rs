@@ -2,7 +2,8 @@
 
 use crate::error::{ErrorBody, Validation, ValidationItem};
 use crate::routes::{
-    companies, configuration, connections, integrations, preview, push, reference_data, webhooks,
+    companies, configuration, connections, integrations, preview, push, push_items, reference_data,
+    syncs, webhooks,
 };
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -20,6 +21,8 @@ use utoipa::{Modify, OpenApi};
         push::push_sales, push::post_records, push::put_records, push::status,
         configuration::get, configuration::set, reference_data::put, reference_data::get,
         preview::preview,
+        syncs::latest, syncs::historic, syncs::status, syncs::sync_status, syncs::list, syncs::retry,
+        push_items::list, push_items::get, push_items::retry,
         webhooks::create, webhooks::list, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::rotate_secret, webhooks::deliveries, webhooks::delivery, webhooks::redeliver,
     ),

@@ -5,8 +5,11 @@ mod companies;
 mod configuration;
 mod connections;
 mod datasets;
+mod jobs;
+mod record_changes;
 mod records;
 mod reference_data;
+mod syncs;
 mod webhooks;
 
 use crate::{Backend, Store, StoreError};

@@ -22,7 +22,7 @@ use sqlx::{PgConnection, Row};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, version, created_date, source_modified_date, deleted, body, \
+pub(super) const COLUMNS: &str = "id, version, created_date, source_modified_date, deleted, body, \
     dataset_id, written";
 
 /// Attempts of a whole call when PostgreSQL aborts it to break a deadlock.
@@ -32,7 +32,7 @@ const ATTEMPTS: usize = 5;
 /// by another push, so the second round always finds it; more means something else is wrong.
 const ROUNDS: usize = 3;
 
-fn record(row: PgRow) -> Result<StoredRecord, StoreError> {
+pub(super) fn record(row: PgRow) -> Result<StoredRecord, StoreError> {
     RecordColumns {
         id: row.get("id"),
         version: row.get("version"),

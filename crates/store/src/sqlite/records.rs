@@ -22,10 +22,10 @@ use std::collections::HashMap;
 /// larger statements stop paying off.
 const ROWS_PER_INSERT: usize = 250;
 
-const COLUMNS: &str = "id, version, created_date, source_modified_date, deleted, body, \
+pub(super) const COLUMNS: &str = "id, version, created_date, source_modified_date, deleted, body, \
     dataset_id, written";
 
-fn record(row: SqliteRow) -> Result<StoredRecord, StoreError> {
+pub(super) fn record(row: SqliteRow) -> Result<StoredRecord, StoreError> {
     RecordColumns {
         id: row.get("id"),
         version: row.get("version"),

@@ -8,7 +8,9 @@ pub mod integrations;
 pub mod link;
 pub mod preview;
 pub mod push;
+pub mod push_items;
 pub mod reference_data;
+pub mod syncs;
 pub mod webhooks;
 
 use crate::error::{ApiError, ValidationItem};
