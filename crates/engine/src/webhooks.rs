@@ -47,7 +47,7 @@ impl WebhookEventType {
         Self::ConnectionDeauthorized,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::SyncCompleted => "sync.completed",
             Self::SyncFailed => "sync.failed",

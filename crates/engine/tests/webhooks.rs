@@ -470,3 +470,36 @@ async fn two_dispatchers_on_one_database_deliver_each_event_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_sync_engines_events_are_delivered() {
+    for db in TestDatabase::both().await {
+        let receiver = Receiver::default();
+        let url = receiver.start().await;
+        let setup = Setup::new(db, &url).await;
+        let events = engine::Events::new(setup.store.clone(), Arc::new(setup.clock.clone()));
+        let company = CompanyId::new();
+        events
+            .publish(
+                setup.client,
+                engine::events::Event {
+                    event_type: engine::events::SYNC_DISABLED,
+                    company_id: Some(company),
+                    payload: json!({"reason": "31 days of failures"}),
+                },
+            )
+            .await;
+        let d = setup.only().await;
+        assert_eq!(d.event.event_type, "sync.disabled");
+        assert_eq!(d.next_attempt, Some(start()));
+        let dispatcher = setup.dispatcher(setup.store.clone(), settings(10));
+        assert_eq!(dispatcher.run_once().await, 1);
+        let seen = receiver.seen();
+        assert_eq!(seen.len(), 1);
+        check_signature(&seen[0], &setup.secret, start());
+        let body: Value = serde_json::from_slice(&seen[0].body).unwrap();
+        assert_eq!(body["type"], "sync.disabled");
+        assert_eq!(body["companyId"], company.to_string());
+        assert_eq!(body["data"]["reason"], "31 days of failures");
+    }
+}
