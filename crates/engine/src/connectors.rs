@@ -10,8 +10,9 @@ use async_trait::async_trait;
 use domain::connection::ConnectionError;
 use domain::{ClientId, CompanyId, Connection, ConnectionId, ConnectionStatus, PlatformKey};
 use platforms::{
-    AccountingPlatform, Credentials, OAuthTokens, PlatformError, QuickBooksConfig,
-    QuickBooksConnector, Timer, TokenCipher, TokenStore, XeroConfig, XeroConnector,
+    AccountingPlatform, Credentials, HledgerConfig, HledgerConnector, OAuthTokens, PlatformError,
+    QuickBooksConfig, QuickBooksConnector, Timer, TokenCipher, TokenStore, XeroConfig,
+    XeroConnector,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -137,7 +138,11 @@ impl Connectors {
                     self.timer.clone(),
                 ))
             }
-            Credentials::Hledger { .. } => return Err(ConnectError::NoConnector("hledger")),
+            Credentials::Hledger { .. } => {
+                let config = HledgerConfig::from_credentials(&credentials)
+                    .ok_or(ConnectError::NoConnector("hledger"))?;
+                Arc::new(HledgerConnector::connect(config, self.timer.clone()))
+            }
         };
         self.lock().insert(connection.id, connector.clone());
         Ok(connector)
@@ -158,6 +163,15 @@ impl Connectors {
 /// The accounting platforms a sync can write to (the commerce source `cmrc` is not one).
 pub fn is_accounting(platform: PlatformKey) -> bool {
     platform != PlatformKey::Commerce
+}
+
+/// The company's accounting connection that is not unlinked (the newest, should there be
+/// several), whatever its state.
+pub fn live_accounting(connections: &[Connection]) -> Option<&Connection> {
+    connections
+        .iter()
+        .rev()
+        .find(|c| is_accounting(c.platform_key) && c.status != ConnectionStatus::Unlinked)
 }
 
 fn unseal(

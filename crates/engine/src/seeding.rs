@@ -179,33 +179,14 @@ pub async fn seed_merchant(
             .map_err(|e| SeedError::Other(e.to_string()))?;
         let day = sales_day(&plan.name, date, &zone, plan.orders_per_day, plan.seed);
         totals += day.totals;
-        push(
-            store,
-            &ingest,
-            client,
-            company.id,
-            DatasetKind::Orders,
-            json!({"orders": day.orders}),
-        )
-        .await?;
-        push(
-            store,
-            &ingest,
-            client,
-            company.id,
-            DatasetKind::Payments,
-            json!({"payments": day.payments}),
-        )
-        .await?;
-        push(
-            store,
-            &ingest,
-            client,
-            company.id,
-            DatasetKind::Transactions,
-            json!({"transactions": day.transactions}),
-        )
-        .await?;
+        for (kind, records) in [
+            (DatasetKind::Orders, day.orders),
+            (DatasetKind::Payments, day.payments),
+            (DatasetKind::Transactions, day.transactions),
+        ] {
+            let body = json!({ kind.json_key(): records });
+            push(store, &ingest, client, company.id, kind, body).await?;
+        }
     }
     Ok(SeededMerchant {
         company: company.id,

@@ -5,7 +5,7 @@
 //! writes the push items not yet written, looking up any whose outcome is unknown (started,
 //! never finished) by its key before writing it again: the books get each document once.
 
-use crate::connectors::{ConnectError, Connectors, is_accounting};
+use crate::connectors::{ConnectError, Connectors, live_accounting};
 use crate::events::{Event, Events};
 use crate::period_records::{self, LoadError};
 use crate::status::{self, failure, success};
@@ -493,10 +493,7 @@ impl SyncRunner {
 
 /// The live accounting connection, or why the sync cannot run.
 fn check_connections(connections: &[Connection]) -> Result<&Connection, SyncOutcome> {
-    let accounting = connections
-        .iter()
-        .filter(|c| is_accounting(c.platform_key) && c.status != ConnectionStatus::Unlinked)
-        .last();
+    let accounting = live_accounting(connections);
     let Some(accounting) = accounting else {
         return Err(failure(
             status::CONFIGURATION_ERROR,

@@ -1,5 +1,5 @@
 //! The way out to the merchant's books: the [`AccountingPlatform`] trait and one folder per
-//! connector (`xero/`, `quickbooks/`), each with its wire types and a `transformers.rs` turning domain
+//! connector (`xero/`, `quickbooks/`, `hledger/`), each with its wire types and a `transformers.rs` turning domain
 //! documents into request bodies.
 //!
 //! Around the connectors: OAuth refresh ([`oauth`]) behind a single-flight [`TokenSource`]
@@ -12,6 +12,7 @@ pub mod authorize;
 pub mod connector_config;
 pub mod credentials;
 pub mod error;
+pub mod hledger;
 mod known_ids;
 pub mod limits;
 pub mod oauth;
@@ -24,6 +25,7 @@ pub mod xero;
 
 pub use credentials::{Credentials, OAuthTokens};
 pub use error::{PlatformError, Problem};
+pub use hledger::{HledgerConfig, HledgerConnector};
 pub use limits::{ManualTimer, RateLimiter, SystemTimer, Timer};
 pub use platform::{
     AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, TrackingOption,

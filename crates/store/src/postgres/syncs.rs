@@ -533,7 +533,7 @@ impl SyncStore for PostgresStore {
         if SUCCESS_CODES.contains(&outcome.status_code) {
             sqlx::query("UPDATE companies SET last_sync = $1 WHERE id = $2")
                 .bind(to_db(now))
-                .bind(&company)
+                .bind(company)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -9,7 +9,7 @@ use crate::wire::paging::PageQuery;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use domain::{ConnectionId, ConnectionStatus};
+use domain::ConnectionId;
 use serde_json::{Value, json};
 use store::{PushItem, PushStatus};
 use uuid::Uuid;
@@ -68,18 +68,12 @@ async fn accounting_connection(
     client: domain::ClientId,
     company: domain::CompanyId,
 ) -> Result<Option<ConnectionId>, ApiError> {
-    Ok(state
+    let connections = state
         .store
         .list_connections(client, company)
         .await?
-        .unwrap_or_default()
-        .iter()
-        .filter(|c| {
-            engine::connectors::is_accounting(c.platform_key)
-                && c.status != ConnectionStatus::Unlinked
-        })
-        .last()
-        .map(|c| c.id))
+        .unwrap_or_default();
+    Ok(engine::connectors::live_accounting(&connections).map(|c| c.id))
 }
 
 /// The company's push items, newest first.
