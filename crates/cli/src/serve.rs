@@ -161,7 +161,15 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .or_else(|| address.map(|a| format!("http://{a}")))
         .unwrap_or_else(|| format!("http://{}", args.listen));
+    // Workers deliver webhooks too; on PostgreSQL their claims keep each attempt to one process.
+    let webhooks = engine::webhooks::WebhookDispatcher::new(
+        store.clone(),
+        clock.clone(),
+        cipher.clone(),
+        engine::webhooks::DispatcherSettings::default(),
+    )?;
     let start_worker = |quiet: bool| {
+        webhooks.clone().spawn();
         let w = Arc::new(workers(&args, &store, &cipher, &clock, &public_url));
         if !quiet {
             println!("commerce-sync worker {} started", w.settings.id);

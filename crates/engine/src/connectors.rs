@@ -265,6 +265,17 @@ impl TokenStore for StoredTokens {
             .await
         {
             tracing::error!(connection = %self.connection, error = %e, "could not mark the connection deauthorized");
+            return;
+        }
+        // The client hears of it (webhook `connection.deauthorized`) to send the merchant back.
+        let event =
+            crate::events::Event::connection_deauthorized(self.company, self.connection, reason);
+        if let Err(e) = self
+            .store
+            .enqueue_event(self.client, event.into_webhook(store::now()))
+            .await
+        {
+            tracing::error!(connection = %self.connection, error = %e, "could not queue the connection.deauthorized webhook");
         }
     }
 }

@@ -4,16 +4,18 @@
 
 use crate::status;
 use crate::sync_status;
+use crate::webhooks::WebhookEventType;
 use domain::clock::Clock;
-use domain::{ClientId, CompanyId};
+use domain::{ClientId, CompanyId, ConnectionId};
+use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use store::{ScheduleState, Store, SyncRun};
+use store::{NewWebhookEvent, ScheduleState, Store, SyncRun};
 
-pub const SYNC_COMPLETED: &str = "sync.completed";
-pub const SYNC_FAILED: &str = "sync.failed";
-pub const SYNC_DISABLED: &str = "sync.disabled";
-pub const CONNECTION_DEAUTHORIZED: &str = "connection.deauthorized";
+pub const SYNC_COMPLETED: &str = WebhookEventType::SyncCompleted.as_str();
+pub const SYNC_FAILED: &str = WebhookEventType::SyncFailed.as_str();
+pub const SYNC_DISABLED: &str = WebhookEventType::SyncDisabled.as_str();
+pub const CONNECTION_DEAUTHORIZED: &str = WebhookEventType::ConnectionDeauthorized.as_str();
 
 /// One event for a client.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +53,36 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The merchant's platform refused our credentials: the client should send the merchant
+    /// back through the Sync Flow.
+    pub fn connection_deauthorized(
+        company: CompanyId,
+        connection: ConnectionId,
+        reason: &str,
+    ) -> Self {
+        Self {
+            event_type: CONNECTION_DEAUTHORIZED,
+            company_id: Some(company),
+            payload: json!({
+                "companyId": company.to_string(),
+                "connectionId": connection.to_string(),
+                "reason": reason,
+            }),
+        }
+    }
+
+    /// The event as the webhook store records it.
+    pub fn into_webhook(self, occurred: Timestamp) -> NewWebhookEvent {
+        NewWebhookEvent {
+            event_type: self.event_type.to_owned(),
+            company_id: self.company_id,
+            payload: self.payload,
+            occurred,
+        }
+    }
+}
+
 /// Publishes events.
 #[derive(Clone)]
 pub struct Events {
@@ -67,9 +99,21 @@ impl Events {
         self.publish(client, Event::sync_finished(sync)).await;
     }
 
-    /// Queues `event`; a failure is logged, never fatal to the sync that caused it.
+    /// Queues `event` for the client's webhook endpoints; a failure is logged, never fatal to
+    /// the sync that caused it.
     pub async fn publish(&self, client: ClientId, event: Event) {
-        let _ = (&self.store, self.clock.now());
-        tracing::info!(client = %client, event = event.event_type, "event");
+        let event_type = event.event_type;
+        let queued = self
+            .store
+            .enqueue_event(client, event.into_webhook(self.clock.now()))
+            .await;
+        match queued {
+            Ok(deliveries) => {
+                tracing::info!(client = %client, event = event_type, deliveries, "event")
+            }
+            Err(error) => {
+                tracing::error!(client = %client, event = event_type, %error, "event not queued for webhooks")
+            }
+        }
     }
 }

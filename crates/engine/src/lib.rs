@@ -6,7 +6,8 @@
 //! - [`sync_run`]: one sync: checks, mapping ([`period_records`]), the plan, the writes
 //!   ([`connectors`], [`stored_document`]), the status ([`status`]), the 31-day disable.
 //! - [`requests`]: `latest`, `historic` and retries asked for through the API.
-//! - [`events`]: what clients are told (webhooks); [`sync_status`]: a sync in Codat's words.
+//! - [`events`]: what clients are told; [`webhooks`]: their signed delivery, retried, logged;
+//!   [`sync_status`]: a sync in Codat's words.
 
 pub mod books_check;
 pub mod connectors;
@@ -21,6 +22,7 @@ pub mod status;
 pub mod stored_document;
 pub mod sync_run;
 pub mod sync_status;
+pub mod webhooks;
 pub mod worker;
 
 pub use connectors::{ConnectorSettings, Connectors};

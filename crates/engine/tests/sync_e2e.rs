@@ -367,9 +367,47 @@ async fn a_refresh_token_the_platform_refuses_deauthorizes_the_connection() {
             .await
             .unwrap();
         h.connectors.forget(xero.id);
+        // The client listens for what this does to the merchant.
+        let endpoint = store::WebhookEndpointId::new();
+        h.store
+            .create_webhook_endpoint(
+                h.client,
+                store::NewWebhookEndpoint {
+                    id: endpoint,
+                    url: "https://pos.example/hooks".into(),
+                    description: None,
+                    events: vec!["connection.deauthorized".into(), "sync.failed".into()],
+                    sealed_secret: engine::webhooks::seal_secret(&h.cipher, endpoint, "whsec_x"),
+                    created: may(1),
+                },
+            )
+            .await
+            .unwrap();
         h.clock.set(may(2));
         assert_eq!(h.tick_and_run().await, 1);
         assert_eq!(h.codes(m.company).await, [status::DEAUTHORIZED]);
+        let log = h
+            .store
+            .list_webhook_deliveries(h.client, Default::default(), Default::default())
+            .await
+            .unwrap();
+        let mut told: Vec<_> = log
+            .items
+            .iter()
+            .map(|d| d.event.event_type.as_str())
+            .collect();
+        told.sort();
+        assert_eq!(told, ["connection.deauthorized", "sync.failed"]);
+        let deauthorized = log
+            .items
+            .iter()
+            .find(|d| d.event.event_type == "connection.deauthorized")
+            .unwrap();
+        assert_eq!(deauthorized.event.company_id, Some(m.company));
+        assert_eq!(
+            deauthorized.event.payload["connectionId"],
+            xero.id.to_string()
+        );
         let after = h
             .store
             .connection(h.client, m.company, xero.id)

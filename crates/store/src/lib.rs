@@ -27,6 +27,7 @@ mod sync_rows;
 mod syncs;
 pub mod testing;
 mod time;
+mod webhooks;
 
 pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
@@ -46,6 +47,11 @@ pub use syncs::{
     RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
 };
 pub use time::now;
+pub use webhooks::{
+    AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryFilter, DeliveryNext, DeliveryStatus,
+    NewWebhookEndpoint, NewWebhookEvent, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint,
+    WebhookEndpointId, WebhookEndpointUpdate, WebhookEvent, WebhookEventId, WebhookStore,
+};
 
 use std::sync::Arc;
 
@@ -62,6 +68,7 @@ pub trait Store:
     + RecordChanges
     + JobStore
     + SyncStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -19,7 +19,7 @@ use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
     companies, configuration, connections, health, integrations, link, preview, push, push_items,
-    reference_data, syncs,
+    reference_data, syncs, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -170,6 +170,26 @@ pub fn router(state: AppState) -> Router {
             get(link::start),
         )
         .route("/oauth/callback", get(link::callback))
+        .route(
+            "/webhooks/endpoints",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/webhooks/endpoints/{endpointId}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route(
+            "/webhooks/endpoints/{endpointId}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/webhooks/deliveries", get(webhooks::deliveries))
+        .route("/webhooks/deliveries/{deliveryId}", get(webhooks::delivery))
+        .route(
+            "/webhooks/deliveries/{deliveryId}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route("/healthz", get(health::healthz))
         .route("/openapi.json", get(health::openapi));
     api.fallback(|| async {

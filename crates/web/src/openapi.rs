@@ -3,7 +3,7 @@
 use crate::error::{ErrorBody, Validation, ValidationItem};
 use crate::routes::{
     companies, configuration, connections, integrations, preview, push, push_items, reference_data,
-    syncs,
+    syncs, webhooks,
 };
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations, configuration; beyond Codat: reference data and preview. \
+    info(title = "commerce-sync", description = "Sync for Commerce compatible API: companies, connections, integrations, configuration; beyond Codat: reference data, preview and signed webhooks. \
         Authenticate with `Authorization: Basic base64(API key)` (or `Bearer API key`)."),
     paths(
         companies::list, companies::create, companies::get, companies::replace, companies::update, companies::delete,
@@ -23,8 +23,11 @@ use utoipa::{Modify, OpenApi};
         preview::preview,
         syncs::latest, syncs::historic, syncs::status, syncs::sync_status, syncs::list, syncs::retry,
         push_items::list, push_items::get, push_items::retry,
+        webhooks::create, webhooks::list, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::rotate_secret, webhooks::deliveries, webhooks::delivery, webhooks::redeliver,
     ),
-    components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody)),
+    components(schemas(push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody,
+        webhooks::WebhookEndpointBody, webhooks::WebhookDeliveryBody, webhooks::DeliveryAttemptBody)),
     modifiers(&Security),
     security(("auth_header" = [])),
 )]

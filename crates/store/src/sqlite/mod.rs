@@ -15,6 +15,7 @@ mod record_changes;
 mod records;
 mod reference_data;
 mod syncs;
+mod webhooks;
 
 use crate::{Backend, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

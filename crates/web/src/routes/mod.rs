@@ -11,6 +11,7 @@ pub mod push;
 pub mod push_items;
 pub mod reference_data;
 pub mod syncs;
+pub mod webhooks;
 
 use crate::error::{ApiError, ValidationItem};
 use domain::{CompanyId, ConnectionId};
