@@ -5,8 +5,8 @@
 //! tenancy model every other crate speaks; commerce records, the configuration document,
 //! accounting documents and the mapping engine follow.
 
-pub mod commerce;
 pub mod clock;
+pub mod commerce;
 pub mod company;
 pub mod config;
 pub mod connection;
