@@ -9,7 +9,7 @@
 
 use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
-    ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset,
+    ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset_text,
 };
 use domain::{ClientId, CompanyId, ConnectionStatus, PlatformKey};
 use serde_json::Value;
@@ -133,18 +133,16 @@ async fn process(
     prefix: String,
     received: usize,
 ) -> Result<(), StoreError> {
-    if !store.claim_dataset(id).await? {
-        return Ok(());
-    }
     // Parsing is CPU work of milliseconds per dataset: on a blocking thread, so it does not
     // hold up the runtime's workers answering requests (the records are dropped there too).
     let (changes, errors) = tokio::task::spawn_blocking(move || parse(kind, &records, &prefix))
         .await
         .expect("parsing does not panic");
-    let applied = store.apply_changes(company, kind, id, changes).await?;
-    let mut outcome = DatasetOutcome::complete(applied, &errors);
-    outcome.counts.received = received as u64;
-    store.finish_dataset(id, outcome).await?;
+    // Claim, records and finish in one transaction (one write on SQLite's single writer);
+    // a dataset someone else claimed first is left to them.
+    store
+        .store_dataset(company, kind, id, changes, received as u64, &errors)
+        .await?;
     Ok(())
 }
 
@@ -158,9 +156,12 @@ pub fn parse(
         records: &Value,
         prefix: &str,
     ) -> (Vec<RecordChange>, Vec<RecordError>) {
-        let (parsed, errors) = parse_dataset::<T>(records, prefix);
+        let (parsed, errors) = parse_dataset_text::<T>(records, prefix);
         (
-            parsed.iter().map(RecordChange::from_parsed).collect(),
+            parsed
+                .into_iter()
+                .map(RecordChange::from_parsed_text)
+                .collect(),
             errors,
         )
     }

@@ -104,8 +104,14 @@ impl RecordReader {
 
     /// An optional string.
     pub fn string(&self, obj: &Obj, key: &str) -> Option<String> {
+        self.text(obj, key).map(str::to_owned)
+    }
+
+    /// An optional string, borrowed: for values parsed further (dates, codes, enums), which
+    /// need no copy of their text.
+    fn text<'a>(&self, obj: &Obj<'a>, key: &str) -> Option<&'a str> {
         match obj.get(key)? {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s),
             _ => {
                 self.wrong_type(obj, key, "a string");
                 None
@@ -193,8 +199,8 @@ impl RecordReader {
 
     /// An optional date-time (see [`parse_timestamp`] for the accepted forms).
     pub fn date(&self, obj: &Obj, key: &str) -> Option<Timestamp> {
-        let text = self.string(obj, key)?;
-        match parse_timestamp(&text) {
+        let text = self.text(obj, key)?;
+        match parse_timestamp(text) {
             Ok(t) => Some(t),
             Err(message) => {
                 self.error(
@@ -209,8 +215,8 @@ impl RecordReader {
 
     /// An optional ISO 4217 currency code.
     pub fn currency(&self, obj: &Obj, key: &str) -> Option<Currency> {
-        let text = self.string(obj, key)?;
-        match Currency::from_code(&text) {
+        let text = self.text(obj, key)?;
+        match Currency::from_code(text) {
             Ok(c) => Some(c),
             Err(e) => {
                 self.error(obj.at(key), ErrorKind::UnknownCurrency, e.to_string());
@@ -221,8 +227,8 @@ impl RecordReader {
 
     /// An optional enumerated value; the message of a bad one lists the allowed values.
     pub fn enumeration<E: CommerceEnum>(&self, obj: &Obj, key: &str) -> Option<E> {
-        let text = self.string(obj, key)?;
-        let value = E::parse(&text);
+        let text = self.text(obj, key)?;
+        let value = E::parse(text);
         if value.is_none() {
             self.error(
                 obj.at(key),

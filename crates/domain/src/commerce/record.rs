@@ -145,17 +145,45 @@ pub struct IdempotencyKey {
     pub source_modified_date: Option<Timestamp>,
 }
 
-/// A record accepted from a dataset, with its canonical JSON for storage.
+/// A record accepted from a dataset, with its canonical JSON for storage: a [`Value`], or
+/// (`C = String`, from [`parse_dataset_text`]) its text, written straight from the record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed<T> {
+pub struct Parsed<T, C = Value> {
     /// Position in the dataset's array.
     pub index: usize,
     pub change: CommerceChange<T>,
     /// The record as we store and echo it: canonical enum spellings, UTC dates, exact amounts.
-    pub canonical: Value,
+    pub canonical: C,
 }
 
-impl<T: CommerceRecord> Parsed<T> {
+/// How a parsed record's canonical JSON is produced: as a tree or as text.
+pub trait Canonical: Sized {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self>;
+    /// The body of a delete: `{"id": …}`.
+    fn delete(id: &str) -> Self;
+}
+
+impl Canonical for Value {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self> {
+        serde_json::to_value(record)
+    }
+    fn delete(id: &str) -> Self {
+        serde_json::json!({ "id": id })
+    }
+}
+
+/// The same bytes as the [`Value`]'s `to_string()` (maps keep the fields' order), without
+/// building the tree: the push path stores only the text.
+impl Canonical for String {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self> {
+        serde_json::to_string(record)
+    }
+    fn delete(id: &str) -> Self {
+        serde_json::json!({ "id": id }).to_string()
+    }
+}
+
+impl<T: CommerceRecord, C> Parsed<T, C> {
     /// The record, unless this is a delete.
     pub fn record(&self) -> Option<&T> {
         match &self.change {
@@ -209,6 +237,21 @@ pub fn parse_dataset<T: CommerceRecord>(
     records: &Value,
     pointer_prefix: &str,
 ) -> (Vec<Parsed<T>>, Vec<RecordError>) {
+    parse_dataset_as(records, pointer_prefix)
+}
+
+/// [`parse_dataset`] with each record's canonical JSON as text (what the store keeps).
+pub fn parse_dataset_text<T: CommerceRecord>(
+    records: &Value,
+    pointer_prefix: &str,
+) -> (Vec<Parsed<T, String>>, Vec<RecordError>) {
+    parse_dataset_as(records, pointer_prefix)
+}
+
+fn parse_dataset_as<T: CommerceRecord, C: Canonical>(
+    records: &Value,
+    pointer_prefix: &str,
+) -> (Vec<Parsed<T, C>>, Vec<RecordError>) {
     let Value::Array(items) = records else {
         let error = RecordError {
             index: 0,
@@ -223,7 +266,7 @@ pub fn parse_dataset<T: CommerceRecord>(
     let mut errors = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     for (index, value) in items.iter().enumerate() {
-        match parse_at::<T>(index, value, format!("{pointer_prefix}/{index}")) {
+        match parse_at::<T, C>(index, value, format!("{pointer_prefix}/{index}")) {
             Ok(record) => match first_seen.get(record.id()) {
                 Some(&first) => errors.push(RecordError {
                     index,
@@ -246,11 +289,11 @@ pub fn parse_dataset<T: CommerceRecord>(
     (parsed, errors)
 }
 
-fn parse_at<T: CommerceRecord>(
+fn parse_at<T: CommerceRecord, C: Canonical>(
     index: usize,
     value: &Value,
     pointer: String,
-) -> Result<Parsed<T>, Vec<RecordError>> {
+) -> Result<Parsed<T, C>, Vec<RecordError>> {
     let Value::Object(map) = value else {
         let r = RecordReader::new(index, None);
         r.error(
@@ -272,7 +315,7 @@ fn parse_at<T: CommerceRecord>(
         return match r.id(&obj, "id") {
             Some(id) if r.is_clean() => Ok(Parsed {
                 index,
-                canonical: serde_json::json!({ "id": id }),
+                canonical: C::delete(&id),
                 change: CommerceChange::Delete(id),
             }),
             _ => Err(r.into_errors()),
@@ -280,7 +323,7 @@ fn parse_at<T: CommerceRecord>(
     }
     let record = T::read(&r, &obj);
     match record {
-        Some(record) if r.is_clean() => match serde_json::to_value(&record) {
+        Some(record) if r.is_clean() => match C::of(&record) {
             Ok(canonical) => Ok(Parsed {
                 index,
                 canonical,
