@@ -1,7 +1,7 @@
 //! What every pushed record shares: its change kind, its errors, its canonical JSON, and
 //! the dataset-level parse that keeps good records and rejects bad ones whole.
 
-use super::reader::{Obj, RecordReader};
+use super::reader::{Obj, Pointer, RecordReader};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -176,7 +176,11 @@ impl Canonical for Value {
 /// building the tree: the push path stores only the text.
 impl Canonical for String {
     fn of<T: Serialize>(record: &T) -> serde_json::Result<Self> {
-        serde_json::to_string(record)
+        // Room for a typical record up front instead of growing from nothing.
+        let mut text = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut text, record)?;
+        // serde_json writes only valid UTF-8.
+        String::from_utf8(text).map_err(serde::ser::Error::custom)
     }
     fn delete(id: &str) -> Self {
         serde_json::json!({ "id": id }).to_string()
@@ -227,7 +231,7 @@ pub fn parse_record<T: CommerceRecord>(
     value: &Value,
     pointer: &str,
 ) -> Result<Parsed<T>, Vec<RecordError>> {
-    parse_at(0, value, pointer.to_owned())
+    parse_at(0, value, Pointer::text(pointer))
 }
 
 /// Parses a dataset's array of records. Every bad field of every record is reported; a bad
@@ -266,7 +270,7 @@ fn parse_dataset_as<T: CommerceRecord, C: Canonical>(
     let mut errors = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     for (index, value) in items.iter().enumerate() {
-        match parse_at::<T, C>(index, value, format!("{pointer_prefix}/{index}")) {
+        match parse_at::<T, C>(index, value, Pointer::item(pointer_prefix, index)) {
             Ok(record) => match first_seen.get(record.id()) {
                 Some(&first) => errors.push(RecordError {
                     index,
@@ -292,18 +296,18 @@ fn parse_dataset_as<T: CommerceRecord, C: Canonical>(
 fn parse_at<T: CommerceRecord, C: Canonical>(
     index: usize,
     value: &Value,
-    pointer: String,
+    pointer: Pointer<'_>,
 ) -> Result<Parsed<T, C>, Vec<RecordError>> {
     let Value::Object(map) = value else {
         let r = RecordReader::new(index, None);
         r.error(
-            pointer,
+            pointer.to_string(),
             ErrorKind::WrongType,
             "a record must be a JSON object",
         );
         return Err(r.into_errors());
     };
-    let obj = Obj { map, pointer };
+    let obj = Obj::root(map, pointer);
     let raw_id = map
         .get("id")
         .and_then(Value::as_str)
@@ -330,7 +334,7 @@ fn parse_at<T: CommerceRecord, C: Canonical>(
                 change: CommerceChange::Upsert(record),
             }),
             Err(e) => {
-                r.error(obj.pointer.clone(), ErrorKind::WrongType, e.to_string());
+                r.error(obj.pointer.to_string(), ErrorKind::WrongType, e.to_string());
                 Err(r.into_errors())
             }
         },
@@ -338,7 +342,7 @@ fn parse_at<T: CommerceRecord, C: Canonical>(
             if r.is_clean() {
                 // Defensive: a reader must explain every refusal.
                 r.error(
-                    obj.pointer.clone(),
+                    obj.pointer.to_string(),
                     ErrorKind::Required,
                     "the record is incomplete",
                 );
