@@ -7,6 +7,7 @@
 //! stays `Queued` or `Processing`) is safe to push again; the durable job queue of the sync
 //! engine will take such datasets over.
 
+use crate::dataset_body::{ParsedBody, parse_body};
 use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
     ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset_text,
@@ -53,16 +54,25 @@ impl Ingest {
         }
     }
 
-    /// Records the dataset and starts storing it; answers the `Queued` dataset.
-    pub async fn accept(
+    /// Reads the body, records the dataset and starts storing it; answers the `Queued`
+    /// dataset. A body that is not a dataset is refused before anything is recorded.
+    pub async fn accept<B>(
         &self,
         client: ClientId,
         company: CompanyId,
         kind: DatasetKind,
-        body: Value,
-    ) -> Result<Dataset, IngestError> {
-        let (records, prefix) = records_of(kind, body).map_err(IngestError::Invalid)?;
-        let count = records.as_array().map_or(0, Vec::len);
+        body: B,
+    ) -> Result<Dataset, IngestError>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        // Reading and validating every record is CPU work of milliseconds per dataset: on a
+        // blocking thread, so it does not hold up the runtime's workers answering requests.
+        let parsed = tokio::task::spawn_blocking(move || parse_body(kind, body.as_ref()))
+            .await
+            .expect("parsing does not panic")
+            .map_err(IngestError::Invalid)?;
+        let count = parsed.received;
         let connection = self
             .store
             .list_connections(client, company)
@@ -95,8 +105,7 @@ impl Ingest {
         let store = self.store.clone();
         let id = dataset.id;
         tokio::spawn(async move {
-            if let Err(e) = process(store.as_ref(), company, kind, id, records, prefix, count).await
-            {
+            if let Err(e) = process(store.as_ref(), company, kind, id, parsed).await {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
                 let outcome = failed(
                     DatasetStatus::ProcessingError,
@@ -123,25 +132,25 @@ fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOut
     }
 }
 
-/// Parses, stores and finishes one dataset.
+/// Stores and finishes one parsed dataset.
 async fn process(
     store: &dyn Store,
     company: CompanyId,
     kind: DatasetKind,
     id: DatasetId,
-    records: Value,
-    prefix: String,
-    received: usize,
+    parsed: ParsedBody,
 ) -> Result<(), StoreError> {
-    // Parsing is CPU work of milliseconds per dataset: on a blocking thread, so it does not
-    // hold up the runtime's workers answering requests (the records are dropped there too).
-    let (changes, errors) = tokio::task::spawn_blocking(move || parse(kind, &records, &prefix))
-        .await
-        .expect("parsing does not panic");
     // Claim, records and finish in one transaction (one write on SQLite's single writer);
     // a dataset someone else claimed first is left to them.
     store
-        .store_dataset(company, kind, id, changes, received as u64, &errors)
+        .store_dataset(
+            company,
+            kind,
+            id,
+            parsed.changes,
+            parsed.received as u64,
+            &parsed.errors,
+        )
         .await?;
     Ok(())
 }

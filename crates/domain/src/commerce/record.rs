@@ -266,31 +266,68 @@ fn parse_dataset_as<T: CommerceRecord, C: Canonical>(
         };
         return (Vec::new(), vec![error]);
     };
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    for (index, value) in items.iter().enumerate() {
-        match parse_at::<T, C>(index, value, Pointer::item(pointer_prefix, index)) {
-            Ok(record) => match first_seen.get(record.id()) {
-                Some(&first) => errors.push(RecordError {
-                    index,
-                    id: Some(record.id().to_owned()),
-                    pointer: format!("{pointer_prefix}/{index}/id"),
-                    kind: ErrorKind::DuplicateId,
-                    message: format!(
-                        "id `{}` already used at {pointer_prefix}/{first}",
-                        record.id()
-                    ),
-                }),
-                None => {
-                    first_seen.insert(record.id().to_owned(), index);
-                    parsed.push(record);
-                }
-            },
-            Err(mut e) => errors.append(&mut e),
+    let mut dataset = DatasetParser::new(pointer_prefix);
+    for value in items {
+        dataset.push(value);
+    }
+    dataset.finish()
+}
+
+/// A dataset's records parsed one at a time, as they are read from the body: each record's
+/// JSON can be dropped as soon as it is parsed, while it is still in the cache, instead of
+/// holding the whole dataset's tree. Same rules and errors as [`parse_dataset`].
+pub struct DatasetParser<T, C = Value> {
+    prefix: String,
+    next: usize,
+    parsed: Vec<Parsed<T, C>>,
+    errors: Vec<RecordError>,
+    first_seen: HashMap<String, usize>,
+}
+
+impl<T: CommerceRecord, C: Canonical> DatasetParser<T, C> {
+    /// A parser for the records' array at `pointer_prefix` (e.g. `/orders`).
+    pub fn new(pointer_prefix: &str) -> Self {
+        Self {
+            prefix: pointer_prefix.to_owned(),
+            next: 0,
+            parsed: Vec::new(),
+            errors: Vec::new(),
+            first_seen: HashMap::new(),
         }
     }
-    (parsed, errors)
+
+    /// Parses the next record of the array.
+    pub fn push(&mut self, value: &Value) {
+        let index = self.next;
+        self.next += 1;
+        let prefix = self.prefix.as_str();
+        match parse_at::<T, C>(index, value, Pointer::item(prefix, index)) {
+            Ok(record) => match self.first_seen.get(record.id()) {
+                Some(&first) => self.errors.push(RecordError {
+                    index,
+                    id: Some(record.id().to_owned()),
+                    pointer: format!("{prefix}/{index}/id"),
+                    kind: ErrorKind::DuplicateId,
+                    message: format!("id `{}` already used at {prefix}/{first}", record.id()),
+                }),
+                None => {
+                    self.first_seen.insert(record.id().to_owned(), index);
+                    self.parsed.push(record);
+                }
+            },
+            Err(mut e) => self.errors.append(&mut e),
+        }
+    }
+
+    /// How many records were pushed.
+    pub fn received(&self) -> usize {
+        self.next
+    }
+
+    /// The accepted records and every error of the rejected ones.
+    pub fn finish(self) -> (Vec<Parsed<T, C>>, Vec<RecordError>) {
+        (self.parsed, self.errors)
+    }
 }
 
 fn parse_at<T: CommerceRecord, C: Canonical>(
