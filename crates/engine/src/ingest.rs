@@ -54,9 +54,21 @@ impl Ingest {
         }
     }
 
+    /// [`Ingest::accept_body`] for a body already parsed (seeding, tests).
+    pub async fn accept(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        kind: DatasetKind,
+        body: Value,
+    ) -> Result<Dataset, IngestError> {
+        let text = serde_json::to_vec(&body).expect("a Value always serializes");
+        self.accept_body(client, company, kind, text).await
+    }
+
     /// Reads the body, records the dataset and starts storing it; answers the `Queued`
     /// dataset. A body that is not a dataset is refused before anything is recorded.
-    pub async fn accept<B>(
+    pub async fn accept_body<B>(
         &self,
         client: ClientId,
         company: CompanyId,

@@ -143,7 +143,7 @@ async fn accept(
     let company = company_id(company)?;
     let dataset = state
         .ingest
-        .accept(client.0.id, company, kind, body)
+        .accept_body(client.0.id, company, kind, body)
         .await
         .map_err(|e| match e {
             IngestError::Invalid(errors) => ApiError::invalid(
