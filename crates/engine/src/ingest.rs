@@ -1,11 +1,11 @@
 //! Ingest: a pushed dataset becomes stored records, asynchronously.
 //!
-//! [`Ingest::accept`] checks the body's shape, records the dataset as `Queued` and answers at
-//! once; a background task parses every record (reporting each bad field), stores the good
-//! ones in one transaction and finishes the dataset with its counts and rejections. Pushing
-//! is idempotent by `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it
-//! stays `Queued` or `Processing`) is safe to push again; the durable job queue of the sync
-//! engine will take such datasets over.
+//! [`Ingest::accept_body`] reads the body in one pass, parsing every record as it is read
+//! (reporting each bad field; see [`crate::dataset_body`]), records the dataset as `Queued`
+//! and answers; a background task stores the good records, claiming and finishing the
+//! dataset with its counts and rejections in the same transaction. Pushing is idempotent by
+//! `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it stays `Queued`) is
+//! safe to push again; the durable job queue of the sync engine will take such datasets over.
 
 use crate::dataset_body::{ParsedBody, parse_body};
 use domain::commerce::{
