@@ -228,16 +228,20 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, MoneyError> {
             e.parse().map_err(|_| out_of_range())?
         }
     };
-    let all_digits = format!("{int_part}{frac_part}");
-    let significant = all_digits.trim_start_matches('0');
-    if significant.len() > 38 {
-        return Err(out_of_range());
+    // The digits after leading zeros, at most 38 (an i128 holds any 38 digits); read in
+    // place, as every pushed amount passes here.
+    let mut mantissa: i128 = 0;
+    let mut significant = 0usize;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if significant == 0 && b == b'0' {
+            continue;
+        }
+        significant += 1;
+        if significant > 38 {
+            return Err(out_of_range());
+        }
+        mantissa = mantissa * 10 + i128::from(b - b'0');
     }
-    let mut mantissa: i128 = if significant.is_empty() {
-        0
-    } else {
-        significant.parse().map_err(|_| out_of_range())?
-    };
     let mut scale = (frac_part.len() as i64)
         .checked_sub(exponent)
         .ok_or_else(out_of_range)?;

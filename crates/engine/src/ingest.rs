@@ -1,15 +1,16 @@
 //! Ingest: a pushed dataset becomes stored records, asynchronously.
 //!
-//! [`Ingest::accept`] checks the body's shape, records the dataset as `Queued` and answers at
-//! once; a background task parses every record (reporting each bad field), stores the good
-//! ones in one transaction and finishes the dataset with its counts and rejections. Pushing
-//! is idempotent by `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it
-//! stays `Queued` or `Processing`) is safe to push again; the durable job queue of the sync
-//! engine will take such datasets over.
+//! [`Ingest::accept_body`] reads the body in one pass, parsing every record as it is read
+//! (reporting each bad field; see [`crate::dataset_body`]), records the dataset as `Queued`
+//! and answers; a background task stores the good records, claiming and finishing the
+//! dataset with its counts and rejections in the same transaction. Pushing is idempotent by
+//! `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it stays `Queued`) is
+//! safe to push again; the durable job queue of the sync engine will take such datasets over.
 
+use crate::dataset_body::{ParsedBody, parse_body};
 use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
-    ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset,
+    ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset_text,
 };
 use domain::{ClientId, CompanyId, ConnectionStatus, PlatformKey};
 use serde_json::Value;
@@ -53,7 +54,7 @@ impl Ingest {
         }
     }
 
-    /// Records the dataset and starts storing it; answers the `Queued` dataset.
+    /// [`Ingest::accept_body`] for a body already parsed (seeding, tests).
     pub async fn accept(
         &self,
         client: ClientId,
@@ -61,8 +62,29 @@ impl Ingest {
         kind: DatasetKind,
         body: Value,
     ) -> Result<Dataset, IngestError> {
-        let (records, prefix) = records_of(kind, body).map_err(IngestError::Invalid)?;
-        let count = records.as_array().map_or(0, Vec::len);
+        let text = serde_json::to_vec(&body).expect("a Value always serializes");
+        self.accept_body(client, company, kind, text).await
+    }
+
+    /// Reads the body, records the dataset and starts storing it; answers the `Queued`
+    /// dataset. A body that is not a dataset is refused before anything is recorded.
+    pub async fn accept_body<B>(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        kind: DatasetKind,
+        body: B,
+    ) -> Result<Dataset, IngestError>
+    where
+        B: AsRef<[u8]> + Send + 'static,
+    {
+        // Reading and validating every record is CPU work of milliseconds per dataset: on a
+        // blocking thread, so it does not hold up the runtime's workers answering requests.
+        let parsed = tokio::task::spawn_blocking(move || parse_body(kind, body.as_ref()))
+            .await
+            .expect("parsing does not panic")
+            .map_err(IngestError::Invalid)?;
+        let count = parsed.received;
         let connection = self
             .store
             .list_connections(client, company)
@@ -95,8 +117,7 @@ impl Ingest {
         let store = self.store.clone();
         let id = dataset.id;
         tokio::spawn(async move {
-            if let Err(e) = process(store.as_ref(), company, kind, id, records, prefix, count).await
-            {
+            if let Err(e) = process(store.as_ref(), company, kind, id, parsed).await {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
                 let outcome = failed(
                     DatasetStatus::ProcessingError,
@@ -123,28 +144,26 @@ fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOut
     }
 }
 
-/// Parses, stores and finishes one dataset.
+/// Stores and finishes one parsed dataset.
 async fn process(
     store: &dyn Store,
     company: CompanyId,
     kind: DatasetKind,
     id: DatasetId,
-    records: Value,
-    prefix: String,
-    received: usize,
+    parsed: ParsedBody,
 ) -> Result<(), StoreError> {
-    if !store.claim_dataset(id).await? {
-        return Ok(());
-    }
-    // Parsing is CPU work of milliseconds per dataset: on a blocking thread, so it does not
-    // hold up the runtime's workers answering requests (the records are dropped there too).
-    let (changes, errors) = tokio::task::spawn_blocking(move || parse(kind, &records, &prefix))
-        .await
-        .expect("parsing does not panic");
-    let applied = store.apply_changes(company, kind, id, changes).await?;
-    let mut outcome = DatasetOutcome::complete(applied, &errors);
-    outcome.counts.received = received as u64;
-    store.finish_dataset(id, outcome).await?;
+    // Claim, records and finish in one transaction (one write on SQLite's single writer);
+    // a dataset someone else claimed first is left to them.
+    store
+        .store_dataset(
+            company,
+            kind,
+            id,
+            parsed.changes,
+            parsed.received as u64,
+            &parsed.errors,
+        )
+        .await?;
     Ok(())
 }
 
@@ -158,9 +177,12 @@ pub fn parse(
         records: &Value,
         prefix: &str,
     ) -> (Vec<RecordChange>, Vec<RecordError>) {
-        let (parsed, errors) = parse_dataset::<T>(records, prefix);
+        let (parsed, errors) = parse_dataset_text::<T>(records, prefix);
         (
-            parsed.iter().map(RecordChange::from_parsed).collect(),
+            parsed
+                .into_iter()
+                .map(RecordChange::from_parsed_text)
+                .collect(),
             errors,
         )
     }

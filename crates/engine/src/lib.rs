@@ -11,6 +11,7 @@
 
 pub mod books_check;
 pub mod connectors;
+pub mod dataset_body;
 pub mod demo_data;
 pub mod events;
 pub mod ingest;

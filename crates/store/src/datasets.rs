@@ -193,6 +193,13 @@ impl DatasetOutcome {
         }
     }
 
+    /// [`DatasetOutcome::complete`] with the dataset's `received` count set.
+    pub(crate) fn stored(applied: ApplyCounts, errors: &[RecordError], received: u64) -> Self {
+        let mut outcome = Self::complete(applied, errors);
+        outcome.counts.received = received;
+        outcome
+    }
+
     /// Refuses an outcome that is not final, before anything is written.
     pub(crate) fn check(&self) -> Result<(), StoreError> {
         if self.status.is_finished() {

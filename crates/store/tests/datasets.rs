@@ -29,6 +29,7 @@ mod backends {
     on_every_backend!(errored_datasets_keep_their_reason);
     on_every_backend!(exactly_one_of_many_claimers_wins);
     on_every_backend!(datasets_are_invisible_to_other_clients);
+    on_every_backend!(storing_a_dataset_claims_stores_and_finishes_it_at_once);
 }
 
 async fn shop(store: &Arc<dyn Store>, client: &str) -> (ClientId, CompanyId) {
@@ -311,4 +312,113 @@ async fn datasets_are_invisible_to_other_clients(store: Arc<dyn Store>) {
         store.dataset(owner, company, dataset.id).await.unwrap(),
         None
     );
+}
+
+/// `store_dataset`: claim, records and finish in one transaction; a dataset that is not
+/// queued any more is left alone, and nothing of the call is written.
+async fn storing_a_dataset_claims_stores_and_finishes_it_at_once(store: Arc<dyn Store>) {
+    let (client, company) = shop(&store, "c1").await;
+    let body = serde_json::json!([
+        {"id": "o1", "currency": "GBP", "createdDate": "2026-01-01T10:00:00Z", "totalAmount": 5},
+        {"id": "o2", "totalAmount": "lots"}
+    ]);
+    let (parsed, errors) = parse_orders(&body, "/orders");
+    let changes: Vec<_> = parsed
+        .iter()
+        .map(store::RecordChange::from_parsed)
+        .collect();
+    let dataset = store
+        .create_dataset(client, company, new_dataset(2))
+        .await
+        .unwrap()
+        .unwrap();
+    let applied = store
+        .store_dataset(
+            company,
+            DatasetKind::Orders,
+            dataset.id,
+            changes.clone(),
+            2,
+            &errors,
+        )
+        .await
+        .unwrap()
+        .expect("a queued dataset is stored");
+    assert_eq!(applied.inserted, 1);
+    let done = store
+        .dataset(client, company, dataset.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.status, DatasetStatus::Complete);
+    assert_eq!(
+        done.counts,
+        DatasetCounts {
+            received: 2,
+            inserted: 1,
+            rejected: 1,
+            ..DatasetCounts::default()
+        }
+    );
+    assert_eq!(done.rejections.len(), errors.len());
+    assert!(done.completed.is_some());
+    assert!(
+        store
+            .record(company, DatasetKind::Orders, "o1")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Finished already: not claimed again, and its records are not written again.
+    let again = store
+        .store_dataset(
+            company,
+            DatasetKind::Orders,
+            dataset.id,
+            changes.clone(),
+            2,
+            &errors,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, None);
+    let record = store
+        .record(company, DatasetKind::Orders, "o1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(record.current.version, 1);
+
+    // Claimed by someone else: the same.
+    let other = store
+        .create_dataset(client, company, new_dataset(2))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.claim_dataset(other.id).await.unwrap());
+    let mut changed = changes;
+    changed[0].source_modified_date = Some("2026-01-02T00:00:00Z".parse().unwrap());
+    assert_eq!(
+        store
+            .store_dataset(company, DatasetKind::Orders, other.id, changed, 2, &errors)
+            .await
+            .unwrap(),
+        None
+    );
+    let record = store
+        .record(company, DatasetKind::Orders, "o1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record.current.version, 1,
+        "nothing of a refused call is written"
+    );
+    let other = store
+        .dataset(client, company, other.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.status, DatasetStatus::Processing);
 }

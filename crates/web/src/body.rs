@@ -23,6 +23,25 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let BodyBytes(bytes) = BodyBytes::from_request(req, state).await?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ApiError::invalid(vec![ValidationItem::at(
+                "",
+                format!("the request body is not valid JSON: {e}"),
+            )])
+        })
+    }
+}
+
+/// A request body within the size limit and not empty, left unparsed for a handler that
+/// reads it its own way (a data push reads records as it parses them); the same answers
+/// as [`JsonBody`] for a body too large or empty.
+pub struct BodyBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BodyBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
@@ -40,12 +59,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 "the request body is empty; a JSON document is required",
             )]));
         }
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::invalid(vec![ValidationItem::at(
-                "",
-                format!("the request body is not valid JSON: {e}"),
-            )])
-        })
+        Ok(Self(bytes))
     }
 }
 

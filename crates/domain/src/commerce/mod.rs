@@ -34,8 +34,8 @@ pub use payments::Payment;
 pub use product_categories::ProductCategory;
 pub use products::{Inventory, InventoryLocation, Product, ProductPrice, ProductVariant};
 pub use record::{
-    CommerceChange, CommerceRecord, DatasetKind, ErrorKind, IdempotencyKey, Parsed, RecordError,
-    parse_dataset, parse_record,
+    Canonical, CommerceChange, CommerceRecord, DatasetKind, DatasetParser, ErrorKind,
+    IdempotencyKey, Parsed, RecordError, parse_dataset, parse_dataset_text, parse_record,
 };
 pub use refs::{Address, RecordRef, TaxAllocation, TransactionSourceRef, TypedRecordRef};
 pub use tax_components::TaxComponent;

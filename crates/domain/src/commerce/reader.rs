@@ -12,15 +12,21 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
+use std::fmt;
 
 /// A JSON object being read, with its JSON pointer relative to the dataset body.
 #[derive(Debug, Clone)]
 pub struct Obj<'a> {
     pub map: &'a Map<String, Value>,
-    pub pointer: String,
+    pub pointer: Pointer<'a>,
 }
 
 impl<'a> Obj<'a> {
+    /// The object at the root of a record, whose pointer is `pointer` (`/orders/3`).
+    pub fn root(map: &'a Map<String, Value>, pointer: Pointer<'a>) -> Self {
+        Self { map, pointer }
+    }
+
     /// The pointer of a member (`/orders/3` + `totalAmount`).
     pub fn at(&self, key: &str) -> String {
         format!("{}/{}", self.pointer, escape(key))
@@ -29,6 +35,72 @@ impl<'a> Obj<'a> {
     /// The member's value, `None` when absent or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|v| !v.is_null())
+    }
+}
+
+/// Where an object sits, written out only when an error names it: most records have
+/// none, and formatting a pointer for every nested object was a good part of reading one.
+#[derive(Debug, Clone, Copy)]
+pub struct Pointer<'a> {
+    parent: Option<&'a Pointer<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    /// Written as is: `/orders` (a dataset's prefix) or a record's own pointer.
+    Text(&'a str),
+    /// Item `i` of the array at a written-as-is prefix: `/orders/3`.
+    TextItem(&'a str, usize),
+    /// A member: `/productRef`.
+    Key(&'a str),
+    /// Item `i` of the array member `key`: `/orderLineItems/0`.
+    KeyItem(&'a str, usize),
+}
+
+impl<'a> Pointer<'a> {
+    /// A pointer written as is (`""`, `/orders/3`).
+    pub fn text(text: &'a str) -> Self {
+        Self {
+            parent: None,
+            step: Step::Text(text),
+        }
+    }
+
+    /// Item `index` of the array at `prefix` (`/orders` + 3).
+    pub fn item(prefix: &'a str, index: usize) -> Self {
+        Self {
+            parent: None,
+            step: Step::TextItem(prefix, index),
+        }
+    }
+
+    fn key(&'a self, key: &'a str) -> Self {
+        Self {
+            parent: Some(self),
+            step: Step::Key(key),
+        }
+    }
+
+    fn key_item(&'a self, key: &'a str, index: usize) -> Self {
+        Self {
+            parent: Some(self),
+            step: Step::KeyItem(key, index),
+        }
+    }
+}
+
+impl fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.step {
+            Step::Text(text) => f.write_str(text),
+            Step::TextItem(prefix, i) => write!(f, "{prefix}/{i}"),
+            Step::Key(key) => write!(f, "/{}", escape(key)),
+            Step::KeyItem(key, i) => write!(f, "/{}/{i}", escape(key)),
+        }
     }
 }
 
@@ -104,8 +176,14 @@ impl RecordReader {
 
     /// An optional string.
     pub fn string(&self, obj: &Obj, key: &str) -> Option<String> {
+        self.text(obj, key).map(str::to_owned)
+    }
+
+    /// An optional string, borrowed: for values parsed further (dates, codes, enums), which
+    /// need no copy of their text.
+    fn text<'a>(&self, obj: &Obj<'a>, key: &str) -> Option<&'a str> {
         match obj.get(key)? {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s),
             _ => {
                 self.wrong_type(obj, key, "a string");
                 None
@@ -193,8 +271,8 @@ impl RecordReader {
 
     /// An optional date-time (see [`parse_timestamp`] for the accepted forms).
     pub fn date(&self, obj: &Obj, key: &str) -> Option<Timestamp> {
-        let text = self.string(obj, key)?;
-        match parse_timestamp(&text) {
+        let text = self.text(obj, key)?;
+        match parse_timestamp(text) {
             Ok(t) => Some(t),
             Err(message) => {
                 self.error(
@@ -209,8 +287,8 @@ impl RecordReader {
 
     /// An optional ISO 4217 currency code.
     pub fn currency(&self, obj: &Obj, key: &str) -> Option<Currency> {
-        let text = self.string(obj, key)?;
-        match Currency::from_code(&text) {
+        let text = self.text(obj, key)?;
+        match Currency::from_code(text) {
             Ok(c) => Some(c),
             Err(e) => {
                 self.error(obj.at(key), ErrorKind::UnknownCurrency, e.to_string());
@@ -221,8 +299,8 @@ impl RecordReader {
 
     /// An optional enumerated value; the message of a bad one lists the allowed values.
     pub fn enumeration<E: CommerceEnum>(&self, obj: &Obj, key: &str) -> Option<E> {
-        let text = self.string(obj, key)?;
-        let value = E::parse(&text);
+        let text = self.text(obj, key)?;
+        let value = E::parse(text);
         if value.is_none() {
             self.error(
                 obj.at(key),
@@ -238,11 +316,11 @@ impl RecordReader {
     }
 
     /// An optional nested object.
-    pub fn object<'a>(&self, obj: &Obj<'a>, key: &str) -> Option<Obj<'a>> {
+    pub fn object<'o>(&self, obj: &'o Obj<'_>, key: &'o str) -> Option<Obj<'o>> {
         match obj.get(key)? {
             Value::Object(map) => Some(Obj {
                 map,
-                pointer: obj.at(key),
+                pointer: obj.pointer.key(key),
             }),
             _ => {
                 self.wrong_type(obj, key, "an object");
@@ -257,20 +335,19 @@ impl RecordReader {
     }
 
     /// An optional array of objects; absent reads as empty.
-    pub fn objects<'a>(&self, obj: &Obj<'a>, key: &str) -> Vec<Obj<'a>> {
+    pub fn objects<'o>(&self, obj: &'o Obj<'_>, key: &'o str) -> Vec<Obj<'o>> {
         let Some(items) = self.array(obj, key) else {
             return Vec::new();
         };
-        let pointer = obj.at(key);
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item {
                 Value::Object(map) => out.push(Obj {
                     map,
-                    pointer: format!("{pointer}/{i}"),
+                    pointer: obj.pointer.key_item(key, i),
                 }),
                 _ => self.error(
-                    format!("{pointer}/{i}"),
+                    format!("{}/{i}", obj.at(key)),
                     ErrorKind::WrongType,
                     format!("items of `{key}` must be objects"),
                 ),

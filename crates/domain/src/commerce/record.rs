@@ -1,7 +1,7 @@
 //! What every pushed record shares: its change kind, its errors, its canonical JSON, and
 //! the dataset-level parse that keeps good records and rejects bad ones whole.
 
-use super::reader::{Obj, RecordReader};
+use super::reader::{Obj, Pointer, RecordReader};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -145,17 +145,49 @@ pub struct IdempotencyKey {
     pub source_modified_date: Option<Timestamp>,
 }
 
-/// A record accepted from a dataset, with its canonical JSON for storage.
+/// A record accepted from a dataset, with its canonical JSON for storage: a [`Value`], or
+/// (`C = String`, from [`parse_dataset_text`]) its text, written straight from the record.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed<T> {
+pub struct Parsed<T, C = Value> {
     /// Position in the dataset's array.
     pub index: usize,
     pub change: CommerceChange<T>,
     /// The record as we store and echo it: canonical enum spellings, UTC dates, exact amounts.
-    pub canonical: Value,
+    pub canonical: C,
 }
 
-impl<T: CommerceRecord> Parsed<T> {
+/// How a parsed record's canonical JSON is produced: as a tree or as text.
+pub trait Canonical: Sized {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self>;
+    /// The body of a delete: `{"id": …}`.
+    fn delete(id: &str) -> Self;
+}
+
+impl Canonical for Value {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self> {
+        serde_json::to_value(record)
+    }
+    fn delete(id: &str) -> Self {
+        serde_json::json!({ "id": id })
+    }
+}
+
+/// The same bytes as the [`Value`]'s `to_string()` (maps keep the fields' order), without
+/// building the tree: the push path stores only the text.
+impl Canonical for String {
+    fn of<T: Serialize>(record: &T) -> serde_json::Result<Self> {
+        // Room for a typical record up front instead of growing from nothing.
+        let mut text = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut text, record)?;
+        // serde_json writes only valid UTF-8.
+        String::from_utf8(text).map_err(serde::ser::Error::custom)
+    }
+    fn delete(id: &str) -> Self {
+        serde_json::json!({ "id": id }).to_string()
+    }
+}
+
+impl<T: CommerceRecord, C> Parsed<T, C> {
     /// The record, unless this is a delete.
     pub fn record(&self) -> Option<&T> {
         match &self.change {
@@ -199,7 +231,7 @@ pub fn parse_record<T: CommerceRecord>(
     value: &Value,
     pointer: &str,
 ) -> Result<Parsed<T>, Vec<RecordError>> {
-    parse_at(0, value, pointer.to_owned())
+    parse_at(0, value, Pointer::text(pointer))
 }
 
 /// Parses a dataset's array of records. Every bad field of every record is reported; a bad
@@ -209,6 +241,21 @@ pub fn parse_dataset<T: CommerceRecord>(
     records: &Value,
     pointer_prefix: &str,
 ) -> (Vec<Parsed<T>>, Vec<RecordError>) {
+    parse_dataset_as(records, pointer_prefix)
+}
+
+/// [`parse_dataset`] with each record's canonical JSON as text (what the store keeps).
+pub fn parse_dataset_text<T: CommerceRecord>(
+    records: &Value,
+    pointer_prefix: &str,
+) -> (Vec<Parsed<T, String>>, Vec<RecordError>) {
+    parse_dataset_as(records, pointer_prefix)
+}
+
+fn parse_dataset_as<T: CommerceRecord, C: Canonical>(
+    records: &Value,
+    pointer_prefix: &str,
+) -> (Vec<Parsed<T, C>>, Vec<RecordError>) {
     let Value::Array(items) = records else {
         let error = RecordError {
             index: 0,
@@ -219,48 +266,85 @@ pub fn parse_dataset<T: CommerceRecord>(
         };
         return (Vec::new(), vec![error]);
     };
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    for (index, value) in items.iter().enumerate() {
-        match parse_at::<T>(index, value, format!("{pointer_prefix}/{index}")) {
-            Ok(record) => match first_seen.get(record.id()) {
-                Some(&first) => errors.push(RecordError {
-                    index,
-                    id: Some(record.id().to_owned()),
-                    pointer: format!("{pointer_prefix}/{index}/id"),
-                    kind: ErrorKind::DuplicateId,
-                    message: format!(
-                        "id `{}` already used at {pointer_prefix}/{first}",
-                        record.id()
-                    ),
-                }),
-                None => {
-                    first_seen.insert(record.id().to_owned(), index);
-                    parsed.push(record);
-                }
-            },
-            Err(mut e) => errors.append(&mut e),
-        }
+    let mut dataset = DatasetParser::new(pointer_prefix);
+    for value in items {
+        dataset.push(value);
     }
-    (parsed, errors)
+    dataset.finish()
 }
 
-fn parse_at<T: CommerceRecord>(
+/// A dataset's records parsed one at a time, as they are read from the body: each record's
+/// JSON can be dropped as soon as it is parsed, while it is still in the cache, instead of
+/// holding the whole dataset's tree. Same rules and errors as [`parse_dataset`].
+pub struct DatasetParser<T, C = Value> {
+    prefix: String,
+    next: usize,
+    parsed: Vec<Parsed<T, C>>,
+    errors: Vec<RecordError>,
+    first_seen: HashMap<String, usize>,
+}
+
+impl<T: CommerceRecord, C: Canonical> DatasetParser<T, C> {
+    /// A parser for the records' array at `pointer_prefix` (e.g. `/orders`).
+    pub fn new(pointer_prefix: &str) -> Self {
+        Self {
+            prefix: pointer_prefix.to_owned(),
+            next: 0,
+            parsed: Vec::new(),
+            errors: Vec::new(),
+            first_seen: HashMap::new(),
+        }
+    }
+
+    /// Parses the next record of the array.
+    pub fn push(&mut self, value: &Value) {
+        let index = self.next;
+        self.next += 1;
+        let prefix = self.prefix.as_str();
+        match parse_at::<T, C>(index, value, Pointer::item(prefix, index)) {
+            Ok(record) => match self.first_seen.get(record.id()) {
+                Some(&first) => self.errors.push(RecordError {
+                    index,
+                    id: Some(record.id().to_owned()),
+                    pointer: format!("{prefix}/{index}/id"),
+                    kind: ErrorKind::DuplicateId,
+                    message: format!("id `{}` already used at {prefix}/{first}", record.id()),
+                }),
+                None => {
+                    self.first_seen.insert(record.id().to_owned(), index);
+                    self.parsed.push(record);
+                }
+            },
+            Err(mut e) => self.errors.append(&mut e),
+        }
+    }
+
+    /// How many records were pushed.
+    pub fn received(&self) -> usize {
+        self.next
+    }
+
+    /// The accepted records and every error of the rejected ones.
+    pub fn finish(self) -> (Vec<Parsed<T, C>>, Vec<RecordError>) {
+        (self.parsed, self.errors)
+    }
+}
+
+fn parse_at<T: CommerceRecord, C: Canonical>(
     index: usize,
     value: &Value,
-    pointer: String,
-) -> Result<Parsed<T>, Vec<RecordError>> {
+    pointer: Pointer<'_>,
+) -> Result<Parsed<T, C>, Vec<RecordError>> {
     let Value::Object(map) = value else {
         let r = RecordReader::new(index, None);
         r.error(
-            pointer,
+            pointer.to_string(),
             ErrorKind::WrongType,
             "a record must be a JSON object",
         );
         return Err(r.into_errors());
     };
-    let obj = Obj { map, pointer };
+    let obj = Obj::root(map, pointer);
     let raw_id = map
         .get("id")
         .and_then(Value::as_str)
@@ -272,7 +356,7 @@ fn parse_at<T: CommerceRecord>(
         return match r.id(&obj, "id") {
             Some(id) if r.is_clean() => Ok(Parsed {
                 index,
-                canonical: serde_json::json!({ "id": id }),
+                canonical: C::delete(&id),
                 change: CommerceChange::Delete(id),
             }),
             _ => Err(r.into_errors()),
@@ -280,14 +364,14 @@ fn parse_at<T: CommerceRecord>(
     }
     let record = T::read(&r, &obj);
     match record {
-        Some(record) if r.is_clean() => match serde_json::to_value(&record) {
+        Some(record) if r.is_clean() => match C::of(&record) {
             Ok(canonical) => Ok(Parsed {
                 index,
                 canonical,
                 change: CommerceChange::Upsert(record),
             }),
             Err(e) => {
-                r.error(obj.pointer.clone(), ErrorKind::WrongType, e.to_string());
+                r.error(obj.pointer.to_string(), ErrorKind::WrongType, e.to_string());
                 Err(r.into_errors())
             }
         },
@@ -295,7 +379,7 @@ fn parse_at<T: CommerceRecord>(
             if r.is_clean() {
                 // Defensive: a reader must explain every refusal.
                 r.error(
-                    obj.pointer.clone(),
+                    obj.pointer.to_string(),
                     ErrorKind::Required,
                     "the record is incomplete",
                 );

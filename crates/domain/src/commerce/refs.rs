@@ -139,11 +139,11 @@ impl TaxAllocation {
 }
 
 /// Reads every object of the array at `key` with `read`; `None` if any item is bad.
-pub(crate) fn read_all<'a, T>(
+pub(crate) fn read_all<T>(
     r: &RecordReader,
-    obj: &Obj<'a>,
+    obj: &Obj<'_>,
     key: &str,
-    mut read: impl FnMut(&Obj<'a>) -> Option<T>,
+    mut read: impl FnMut(&Obj<'_>) -> Option<T>,
 ) -> Option<Vec<T>> {
     let before = r.error_count();
     let items = r.objects(obj, key);

@@ -14,7 +14,7 @@ use crate::commerce::{CommerceRecord, DatasetKind};
 use crate::documents::Warning;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What one record contributed when it was last posted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +37,12 @@ pub struct SyncedState {
 impl SyncedState {
     /// The key of a record in [`SyncedState::records`].
     pub fn record_key(kind: DatasetKind, id: &str) -> String {
-        format!("{}/{id}", kind.json_key())
+        let prefix = kind.json_key();
+        let mut key = String::with_capacity(prefix.len() + 1 + id.len());
+        key.push_str(prefix);
+        key.push('/');
+        key.push_str(id);
+        key
     }
 
     /// 0 for a period never written, else one more than the last revision written.
@@ -55,6 +60,189 @@ pub fn delta(
     records: &PeriodRecords,
     posted: &SyncedState,
 ) -> Result<(Totals, SyncedState, Vec<Warning>), MappingError> {
+    match delta_batched(settings, period, records, posted)? {
+        Some(done) => Ok(done),
+        // A record id twice in one run: the later one adjusts against the earlier one's
+        // posting, which only the record-by-record state can show.
+        None => delta_in_order(settings, period, records, posted),
+    }
+}
+
+/// The usual run, each record's id once: postings are collected in a vector and the state
+/// is built from it in one sorted pass, instead of one map insert (and key comparisons
+/// along a path of the tree) per record. `None` when an id repeats within the run.
+pub(crate) fn delta_batched(
+    settings: &MappingSettings,
+    period: &str,
+    records: &PeriodRecords,
+    posted: &SyncedState,
+) -> Result<Option<(Totals, SyncedState, Vec<Warning>)>, MappingError> {
+    let mut ctx = Context::new(settings, &records.orders, &records.products);
+    let count = records.orders.len() + records.payments.len() + records.transactions.len();
+    let mut run = Batched {
+        period,
+        posted,
+        postings: Vec::with_capacity(count),
+        delta: Totals::default(),
+    };
+    for o in &records.orders {
+        if let Some(key) = changed(posted, o) {
+            let c = aggregate::order_contribution(&mut ctx, o)?;
+            run.post(key, o, c)?;
+        }
+    }
+    for p in &records.payments {
+        if let Some(key) = changed(posted, p) {
+            let c = aggregate::payment_contribution(&mut ctx, p)?;
+            run.post(key, p, c)?;
+        }
+    }
+    for t in &records.transactions {
+        if let Some(key) = changed(posted, t) {
+            let c = aggregate::transaction_contribution(&mut ctx, t)?;
+            run.post(key, t, c)?;
+        }
+    }
+    let Batched {
+        mut postings,
+        mut delta,
+        ..
+    } = run;
+    // Stable: already in key order when each kind's ids come sorted, as stores return them.
+    postings.sort_by(|a, b| a.0.cmp(&b.0));
+    if postings.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Ok(None);
+    }
+    let mut removed = BTreeSet::new();
+    for (kind, id) in &records.deleted {
+        let key = SyncedState::record_key(*kind, id);
+        if postings
+            .binary_search_by(|(k, _)| k.as_str().cmp(&key))
+            .is_ok()
+        {
+            return Ok(None);
+        }
+        if removed.contains(&key) {
+            continue; // deleted twice: reversed once
+        }
+        if let Some(old) = posted.records.get(&key) {
+            delta = delta
+                .minus(&old.contribution)
+                .ok_or_else(|| MappingError::Overflow {
+                    record_id: id.clone(),
+                })?;
+            removed.insert(key);
+        }
+    }
+    let state = SyncedState {
+        records: merge_sorted(&posted.records, postings, &removed),
+        revisions: posted.revisions.clone(),
+    };
+    Ok(Some((delta, state, ctx.warnings)))
+}
+
+/// The posted records with this run's postings in place of theirs and `removed` left out,
+/// built from sorted input in one pass (a map collected from a sorted sequence is built
+/// bottom-up, without searching).
+fn merge_sorted(
+    posted: &BTreeMap<String, PostedRecord>,
+    postings: Vec<(String, PostedRecord)>,
+    removed: &BTreeSet<String>,
+) -> BTreeMap<String, PostedRecord> {
+    if posted.is_empty() {
+        return postings.into_iter().collect();
+    }
+    let mut merged = Vec::with_capacity(posted.len() + postings.len());
+    let mut old = posted.iter().peekable();
+    for (key, record) in postings {
+        while let Some((k, r)) = old.next_if(|(k, _)| k.as_str() < key.as_str()) {
+            merged.push((k.clone(), r.clone()));
+        }
+        old.next_if(|(k, _)| **k == key);
+        merged.push((key, record));
+    }
+    merged.extend(old.map(|(k, r)| (k.clone(), r.clone())));
+    merged.retain(|(k, _)| !removed.contains(k));
+    merged.into_iter().collect()
+}
+
+/// The record's state key, unless it was posted with this very `sourceModifiedDate`.
+fn changed<R: CommerceRecord>(posted: &SyncedState, record: &R) -> Option<String> {
+    let key = SyncedState::record_key(R::KIND, record.id());
+    match posted.records.get(&key) {
+        Some(p)
+            if p.source_modified_date.is_some()
+                && p.source_modified_date == record.source_modified_date() =>
+        {
+            None
+        }
+        _ => Some(key),
+    }
+}
+
+/// The record's posting: what it contributes now against what was posted for it.
+fn posting<R: CommerceRecord>(
+    period: &str,
+    old: Option<&PostedRecord>,
+    delta: &mut Totals,
+    record: &R,
+    now: Totals,
+) -> Result<PostedRecord, MappingError> {
+    let overflow = || MappingError::Overflow {
+        record_id: record.id().to_owned(),
+    };
+    let period = match old {
+        Some(old) => {
+            let difference = now.minus(&old.contribution).ok_or_else(overflow)?;
+            delta.merge(&difference).ok_or_else(overflow)?;
+            // A record whose effect did not change keeps the period it was posted in.
+            if difference.is_empty() {
+                old.period.clone()
+            } else {
+                period.to_owned()
+            }
+        }
+        // First posting: the difference is the contribution itself (no copy needed).
+        None => {
+            delta.merge(&now).ok_or_else(overflow)?;
+            period.to_owned()
+        }
+    };
+    Ok(PostedRecord {
+        source_modified_date: record.source_modified_date(),
+        period,
+        contribution: now,
+    })
+}
+
+struct Batched<'a> {
+    period: &'a str,
+    posted: &'a SyncedState,
+    postings: Vec<(String, PostedRecord)>,
+    delta: Totals,
+}
+
+impl Batched<'_> {
+    fn post<R: CommerceRecord>(
+        &mut self,
+        key: String,
+        record: &R,
+        now: Totals,
+    ) -> Result<(), MappingError> {
+        let old = self.posted.records.get(&key);
+        let p = posting(self.period, old, &mut self.delta, record, now)?;
+        self.postings.push((key, p));
+        Ok(())
+    }
+}
+
+/// Record by record against the state as it grows: exact when an id repeats in one run.
+pub(crate) fn delta_in_order(
+    settings: &MappingSettings,
+    period: &str,
+    records: &PeriodRecords,
+    posted: &SyncedState,
+) -> Result<(Totals, SyncedState, Vec<Warning>), MappingError> {
     let mut ctx = Context::new(settings, &records.orders, &records.products);
     let mut run = Run {
         period,
@@ -63,19 +251,19 @@ pub fn delta(
         delta: Totals::default(),
     };
     for o in &records.orders {
-        if let Some(key) = run.changed(o) {
+        if let Some(key) = changed(run.posted, o) {
             let c = aggregate::order_contribution(&mut ctx, o)?;
             run.post(key, o, c)?;
         }
     }
     for p in &records.payments {
-        if let Some(key) = run.changed(p) {
+        if let Some(key) = changed(run.posted, p) {
             let c = aggregate::payment_contribution(&mut ctx, p)?;
             run.post(key, p, c)?;
         }
     }
     for t in &records.transactions {
-        if let Some(key) = run.changed(t) {
+        if let Some(key) = changed(run.posted, t) {
             let c = aggregate::transaction_contribution(&mut ctx, t)?;
             run.post(key, t, c)?;
         }
@@ -102,54 +290,15 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// The record's state key, unless it was posted with this very `sourceModifiedDate`.
-    fn changed<R: CommerceRecord>(&self, record: &R) -> Option<String> {
-        let key = SyncedState::record_key(R::KIND, record.id());
-        match self.posted.records.get(&key) {
-            Some(p)
-                if p.source_modified_date.is_some()
-                    && p.source_modified_date == record.source_modified_date() =>
-            {
-                None
-            }
-            _ => Some(key),
-        }
-    }
-
     fn post<R: CommerceRecord>(
         &mut self,
         key: String,
         record: &R,
         now: Totals,
     ) -> Result<(), MappingError> {
-        let overflow = || MappingError::Overflow {
-            record_id: record.id().to_owned(),
-        };
-        let period = match self.state.records.get(&key) {
-            Some(old) => {
-                let difference = now.minus(&old.contribution).ok_or_else(overflow)?;
-                self.delta.merge(&difference).ok_or_else(overflow)?;
-                // A record whose effect did not change keeps the period it was posted in.
-                if difference.is_empty() {
-                    old.period.clone()
-                } else {
-                    self.period.to_owned()
-                }
-            }
-            // First posting: the difference is the contribution itself (no copy needed).
-            None => {
-                self.delta.merge(&now).ok_or_else(overflow)?;
-                self.period.to_owned()
-            }
-        };
-        self.state.records.insert(
-            key,
-            PostedRecord {
-                source_modified_date: record.source_modified_date(),
-                period,
-                contribution: now,
-            },
-        );
+        let old = self.state.records.get(&key);
+        let p = posting(self.period, old, &mut self.delta, record, now)?;
+        self.state.records.insert(key, p);
         Ok(())
     }
 }

@@ -318,17 +318,16 @@ fn add_part(
 /// Components first (when they all agree), then the percentage, then the zero rate for
 /// untaxed parts.
 fn tax_rate(s: &MappingSettings, part: &Part, percentage: Option<Decimal>) -> Option<String> {
-    let by_component: Vec<&String> = part
-        .taxes
-        .iter()
-        .filter_map(|t| t.tax_component_ref.as_ref())
-        .filter_map(|c| s.tax.by_component.get(&c.id))
-        .collect();
-    if let Some(first) = by_component.first()
-        && by_component.len() == part.taxes.len()
-        && by_component.iter().all(|r| r == first)
+    // Every allocation's component mapped, and all to the same rate (no list collected).
+    let mut by_component = part.taxes.iter().map(|t| {
+        t.tax_component_ref
+            .as_ref()
+            .and_then(|c| s.tax.by_component.get(&c.id))
+    });
+    if let Some(Some(first)) = by_component.next()
+        && by_component.all(|r| r == Some(first))
     {
-        return Some((*first).clone());
+        return Some(first.clone());
     }
     if let Some(id) = percentage.and_then(|p| s.tax.rate_for_percentage(p)) {
         return Some(id.to_owned());

@@ -7,8 +7,8 @@ use crate::push_rows::{DatasetColumns, count_to_db};
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId};
-use sqlx::Row;
 use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
 
 const COLUMNS: &str = "d.id, d.company_id, d.connection_id, d.data_type, d.status, \
     d.error_message, d.received, d.inserted, d.modified, d.unchanged, d.deleted, d.rejected, \
@@ -101,15 +101,8 @@ impl DatasetStore for PostgresStore {
     }
 
     async fn claim_dataset(&self, id: DatasetId) -> Result<bool, StoreError> {
-        // Concurrent claimers queue on the row; the losers re-check `status` and match nothing.
-        let claimed = sqlx::query("UPDATE datasets SET status = $1 WHERE id = $2 AND status = $3")
-            .bind(DatasetStatus::Processing.as_str())
-            .bind(id.0)
-            .bind(DatasetStatus::Queued.as_str())
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        Ok(claimed == 1)
+        let mut conn = self.pool.acquire().await?;
+        claim(&mut conn, id).await
     }
 
     async fn finish_dataset(
@@ -118,27 +111,50 @@ impl DatasetStore for PostgresStore {
         outcome: DatasetOutcome,
     ) -> Result<bool, StoreError> {
         outcome.check()?;
-        let c = outcome.counts;
-        let finished = sqlx::query(
-            "UPDATE datasets SET status = $1, error_message = $2, inserted = $3, modified = $4,
-                 unchanged = $5, deleted = $6, rejected = $7, rejections = $8, completed = $9
-             WHERE id = $10 AND status IN ($11, $12)",
-        )
-        .bind(outcome.status.as_str())
-        .bind(&outcome.error_message)
-        .bind(count_to_db(c.inserted))
-        .bind(count_to_db(c.modified))
-        .bind(count_to_db(c.unchanged))
-        .bind(count_to_db(c.deleted))
-        .bind(count_to_db(c.rejected))
-        .bind(outcome.rejections_json())
-        .bind(to_db(now()))
+        let mut conn = self.pool.acquire().await?;
+        finish(&mut conn, id, &outcome).await
+    }
+}
+
+/// `Queued` → `Processing`. Concurrent claimers queue on the row; the losers re-check
+/// `status` and match nothing.
+pub(super) async fn claim(conn: &mut PgConnection, id: DatasetId) -> Result<bool, StoreError> {
+    let claimed = sqlx::query("UPDATE datasets SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(DatasetStatus::Processing.as_str())
         .bind(id.0)
         .bind(DatasetStatus::Queued.as_str())
-        .bind(DatasetStatus::Processing.as_str())
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-        Ok(finished == 1)
-    }
+    Ok(claimed == 1)
+}
+
+/// Finishes a `Queued` or `Processing` dataset.
+pub(super) async fn finish(
+    conn: &mut PgConnection,
+    id: DatasetId,
+    outcome: &DatasetOutcome,
+) -> Result<bool, StoreError> {
+    let c = outcome.counts;
+    let finished = sqlx::query(
+        "UPDATE datasets SET status = $1, error_message = $2, inserted = $3, modified = $4,
+             unchanged = $5, deleted = $6, rejected = $7, rejections = $8, completed = $9
+         WHERE id = $10 AND status IN ($11, $12)",
+    )
+    .bind(outcome.status.as_str())
+    .bind(&outcome.error_message)
+    .bind(count_to_db(c.inserted))
+    .bind(count_to_db(c.modified))
+    .bind(count_to_db(c.unchanged))
+    .bind(count_to_db(c.deleted))
+    .bind(count_to_db(c.rejected))
+    .bind(outcome.rejections_json())
+    .bind(to_db(now()))
+    .bind(id.0)
+    .bind(DatasetStatus::Queued.as_str())
+    .bind(DatasetStatus::Processing.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(finished == 1)
 }

@@ -7,15 +7,16 @@
 //! happens (three-way races) rolls the call back and runs it again.
 
 use super::PostgresStore;
+use super::datasets::{claim, finish};
 use crate::StoreError;
-use crate::datasets::DatasetId;
+use crate::datasets::{DatasetId, DatasetOutcome};
 use crate::push_rows::RecordColumns;
 use crate::record_plan::{Current, Plan, segments};
 use crate::records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::CompanyId;
-use domain::commerce::DatasetKind;
+use domain::commerce::{DatasetKind, RecordError};
 use jiff::Timestamp;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -51,6 +52,17 @@ struct Scope {
     data_type: String,
     dataset: Uuid,
     written: i64,
+}
+
+impl Scope {
+    fn new(company: CompanyId, kind: DatasetKind, dataset: DatasetId) -> Self {
+        Self {
+            company: company.0,
+            data_type: kind.data_type(),
+            dataset: dataset.0,
+            written: to_db(now()),
+        }
+    }
 }
 
 fn ids(changes: &[&RecordChange]) -> Vec<String> {
@@ -243,6 +255,25 @@ async fn apply(
     Ok(counts)
 }
 
+/// Runs `attempt` (one whole transaction) again when PostgreSQL rolled it back to break a
+/// deadlock, up to [`ATTEMPTS`] times.
+async fn retried<T, F, Fut>(mut attempt: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(e) if tries < ATTEMPTS && retryable(&e) => {
+                tracing::debug!(attempt = tries, error = %e, "record push retried");
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Deadlock or serialization failure: the transaction was rolled back and may run again.
 fn retryable(error: &StoreError) -> bool {
     match error {
@@ -265,27 +296,40 @@ impl RecordStore for PostgresStore {
         if changes.is_empty() {
             return Ok(ApplyCounts::default());
         }
-        let scope = Scope {
-            company: company.0,
-            data_type: kind.data_type(),
-            dataset: dataset.0,
-            written: to_db(now()),
-        };
-        let mut attempt = 1;
-        loop {
+        let scope = Scope::new(company, kind, dataset);
+        retried(|| async {
             let mut tx = self.pool.begin().await?;
-            let result = match apply(&mut tx, &scope, &changes).await {
-                Ok(counts) => tx.commit().await.map(|()| counts).map_err(StoreError::from),
-                Err(e) => Err(e),
-            };
-            match result {
-                Err(e) if attempt < ATTEMPTS && retryable(&e) => {
-                    tracing::debug!(attempt, error = %e, "record push retried");
-                    attempt += 1;
-                }
-                other => return other,
+            let counts = apply(&mut tx, &scope, &changes).await?;
+            tx.commit().await?;
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn store_dataset(
+        &self,
+        company: CompanyId,
+        kind: DatasetKind,
+        dataset: DatasetId,
+        changes: Vec<RecordChange>,
+        received: u64,
+        errors: &[RecordError],
+    ) -> Result<Option<ApplyCounts>, StoreError> {
+        let scope = Scope::new(company, kind, dataset);
+        retried(|| async {
+            let mut tx = self.pool.begin().await?;
+            // The dataset's row stays locked to the end: a racing claimer waits, then finds
+            // it finished.
+            if !claim(&mut tx, dataset).await? {
+                return Ok(None); // dropping the transaction rolls it back
             }
-        }
+            let counts = apply(&mut tx, &scope, &changes).await?;
+            let outcome = DatasetOutcome::stored(counts, errors, received);
+            finish(&mut tx, dataset, &outcome).await?;
+            tx.commit().await?;
+            Ok(Some(counts))
+        })
+        .await
     }
 
     async fn records_created_between(

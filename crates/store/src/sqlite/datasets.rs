@@ -8,8 +8,8 @@ use crate::rows::uuid_from_text;
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId};
-use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
 
 const COLUMNS: &str = "d.id, d.company_id, d.connection_id, d.data_type, d.status, \
     d.error_message, d.received, d.inserted, d.modified, d.unchanged, d.deleted, d.rejected, \
@@ -108,15 +108,9 @@ impl DatasetStore for SqliteStore {
 
     async fn claim_dataset(&self, id: DatasetId) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
-        let claimed = sqlx::query("UPDATE datasets SET status = ? WHERE id = ? AND status = ?")
-            .bind(DatasetStatus::Processing.as_str())
-            .bind(id.to_string())
-            .bind(DatasetStatus::Queued.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let claimed = claim(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(claimed == 1)
+        Ok(claimed)
     }
 
     async fn finish_dataset(
@@ -125,29 +119,51 @@ impl DatasetStore for SqliteStore {
         outcome: DatasetOutcome,
     ) -> Result<bool, StoreError> {
         outcome.check()?;
-        let c = outcome.counts;
         let mut tx = self.write().await?;
-        let finished = sqlx::query(
-            "UPDATE datasets SET status = ?, error_message = ?, inserted = ?, modified = ?,
-                 unchanged = ?, deleted = ?, rejected = ?, rejections = ?, completed = ?
-             WHERE id = ? AND status IN (?, ?)",
-        )
-        .bind(outcome.status.as_str())
-        .bind(&outcome.error_message)
-        .bind(count_to_db(c.inserted))
-        .bind(count_to_db(c.modified))
-        .bind(count_to_db(c.unchanged))
-        .bind(count_to_db(c.deleted))
-        .bind(count_to_db(c.rejected))
-        .bind(outcome.rejections_json())
-        .bind(to_db(now()))
+        let finished = finish(&mut tx, id, &outcome).await?;
+        tx.commit().await?;
+        Ok(finished)
+    }
+}
+
+/// `Queued` → `Processing`, within the caller's write transaction.
+pub(super) async fn claim(conn: &mut SqliteConnection, id: DatasetId) -> Result<bool, StoreError> {
+    let claimed = sqlx::query("UPDATE datasets SET status = ? WHERE id = ? AND status = ?")
+        .bind(DatasetStatus::Processing.as_str())
         .bind(id.to_string())
         .bind(DatasetStatus::Queued.as_str())
-        .bind(DatasetStatus::Processing.as_str())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-        tx.commit().await?;
-        Ok(finished == 1)
-    }
+    Ok(claimed == 1)
+}
+
+/// Finishes a `Queued` or `Processing` dataset, within the caller's write transaction.
+pub(super) async fn finish(
+    conn: &mut SqliteConnection,
+    id: DatasetId,
+    outcome: &DatasetOutcome,
+) -> Result<bool, StoreError> {
+    let c = outcome.counts;
+    let finished = sqlx::query(
+        "UPDATE datasets SET status = ?, error_message = ?, inserted = ?, modified = ?,
+             unchanged = ?, deleted = ?, rejected = ?, rejections = ?, completed = ?
+         WHERE id = ? AND status IN (?, ?)",
+    )
+    .bind(outcome.status.as_str())
+    .bind(&outcome.error_message)
+    .bind(count_to_db(c.inserted))
+    .bind(count_to_db(c.modified))
+    .bind(count_to_db(c.unchanged))
+    .bind(count_to_db(c.deleted))
+    .bind(count_to_db(c.rejected))
+    .bind(outcome.rejections_json())
+    .bind(to_db(now()))
+    .bind(id.to_string())
+    .bind(DatasetStatus::Queued.as_str())
+    .bind(DatasetStatus::Processing.as_str())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(finished == 1)
 }

@@ -3,8 +3,9 @@
 //! concurrent pushes queue and each sees the previous one's result.
 
 use super::SqliteStore;
+use super::datasets::{claim, finish};
 use crate::StoreError;
-use crate::datasets::DatasetId;
+use crate::datasets::{DatasetId, DatasetOutcome};
 use crate::push_rows::RecordColumns;
 use crate::record_plan::{Current, Plan, segments};
 use crate::records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
@@ -12,7 +13,7 @@ use crate::rows::uuid_from_text;
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::CompanyId;
-use domain::commerce::DatasetKind;
+use domain::commerce::{DatasetKind, RecordError};
 use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
@@ -45,6 +46,17 @@ struct Scope {
     data_type: String,
     dataset: String,
     written: i64,
+}
+
+impl Scope {
+    fn new(company: CompanyId, kind: DatasetKind, dataset: DatasetId) -> Self {
+        Self {
+            company: company.to_string(),
+            data_type: kind.data_type(),
+            dataset: dataset.to_string(),
+            written: to_db(now()),
+        }
+    }
 }
 
 fn ids_json(changes: &[&RecordChange]) -> String {
@@ -186,16 +198,36 @@ impl RecordStore for SqliteStore {
         if changes.is_empty() {
             return Ok(ApplyCounts::default());
         }
-        let scope = Scope {
-            company: company.to_string(),
-            data_type: kind.data_type(),
-            dataset: dataset.to_string(),
-            written: to_db(now()),
-        };
+        let scope = Scope::new(company, kind, dataset);
         let mut tx = self.write().await?;
         let counts = apply(&mut tx, &scope, &changes).await?;
         tx.commit().await?;
         Ok(counts)
+    }
+
+    async fn store_dataset(
+        &self,
+        company: CompanyId,
+        kind: DatasetKind,
+        dataset: DatasetId,
+        changes: Vec<RecordChange>,
+        received: u64,
+        errors: &[RecordError],
+    ) -> Result<Option<ApplyCounts>, StoreError> {
+        let scope = Scope::new(company, kind, dataset);
+        let mut tx = self.write().await?;
+        if !claim(&mut tx, dataset).await? {
+            return Ok(None); // dropping the transaction rolls it back
+        }
+        let counts = apply(&mut tx, &scope, &changes).await?;
+        finish(
+            &mut tx,
+            dataset,
+            &DatasetOutcome::stored(counts, errors, received),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(counts))
     }
 
     async fn records_created_between(

@@ -9,7 +9,7 @@
 use super::company_id;
 use crate::AppState;
 use crate::auth::AuthClient;
-use crate::body::JsonBody;
+use crate::body::BodyBytes;
 use crate::error::{ApiError, ErrorBody, ValidationItem};
 use crate::wire::datetime;
 use axum::Json;
@@ -138,12 +138,12 @@ async fn accept(
     client: AuthClient,
     company: &str,
     kind: DatasetKind,
-    body: serde_json::Value,
+    body: axum::body::Bytes,
 ) -> Result<Json<DatasetBody>, ApiError> {
     let company = company_id(company)?;
     let dataset = state
         .ingest
-        .accept(client.0.id, company, kind, body)
+        .accept_body(client.0.id, company, kind, body)
         .await
         .map_err(|e| match e {
             IngestError::Invalid(errors) => ApiError::invalid(
@@ -168,7 +168,7 @@ pub async fn push_sales(
     State(state): State<AppState>,
     client: AuthClient,
     Path((company, data_type)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
+    BodyBytes(body): BodyBytes,
 ) -> Result<Json<DatasetBody>, ApiError> {
     let kind = kind(&data_type, |k| SALES.contains(&k), "POST")?;
     accept(state, client, &company, kind, body).await
@@ -183,7 +183,7 @@ pub async fn post_records(
     state: State<AppState>,
     client: AuthClient,
     path: Path<(String, String)>,
-    body: JsonBody,
+    body: BodyBytes,
 ) -> Result<Json<DatasetBody>, ApiError> {
     push_sales(state, client, path, body).await
 }
@@ -197,7 +197,7 @@ pub async fn put_records(
     State(state): State<AppState>,
     client: AuthClient,
     Path((company, data_type)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
+    BodyBytes(body): BodyBytes,
 ) -> Result<Json<DatasetBody>, ApiError> {
     let kind = kind(&data_type, |k| !SALES.contains(&k), "PUT")?;
     accept(state, client, &company, kind, body).await

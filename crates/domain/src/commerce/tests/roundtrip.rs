@@ -33,6 +33,10 @@ fn round_trip<T: CommerceRecord + PartialEq + Debug>(
     let (first, canonical) = accepted(parse(&Value::Array(vec![input.clone()]), "/x"));
     let (second, canonical_again) = accepted(parse(&Value::Array(vec![canonical.clone()]), "/x"));
     assert_eq!(first, second);
+    // The push path writes the text straight from the record: the same bytes as the tree's.
+    let (texts, errors) = parse_dataset_text::<T>(&Value::Array(vec![input.clone()]), "/x");
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(texts[0].canonical, canonical.to_string());
     assert_eq!(
         canonical, canonical_again,
         "canonical JSON is a fixed point"

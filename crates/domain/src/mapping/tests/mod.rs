@@ -1,4 +1,5 @@
 mod adjust;
+mod batched;
 mod days;
 mod fixtures;
 mod golden;
