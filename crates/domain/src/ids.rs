@@ -53,3 +53,15 @@ uuid_id!(
     /// A connection of a company to a platform (accounting or commerce).
     ConnectionId
 );
+uuid_id!(
+    /// A client's URL that receives events.
+    WebhookEndpointId
+);
+uuid_id!(
+    /// One event, the same id on every endpoint and every attempt (receivers dedupe by it).
+    WebhookEventId
+);
+uuid_id!(
+    /// One event on its way to one endpoint.
+    WebhookDeliveryId
+);

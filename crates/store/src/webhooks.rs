@@ -10,57 +10,10 @@ use crate::time::{from_db, opt_from_db, to_db};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId, Page, PageRequest};
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
-macro_rules! webhook_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub Uuid);
-
-        impl $name {
-            pub fn new() -> Self {
-                Self(Uuid::new_v4())
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self)
-            }
-        }
-    };
-}
-
-webhook_id!(
-    /// A client's URL that receives events.
-    WebhookEndpointId
-);
-webhook_id!(
-    /// One event, the same id on every endpoint and every attempt (receivers dedupe by it).
-    WebhookEventId
-);
-webhook_id!(
-    /// One event on its way to one endpoint.
-    WebhookDeliveryId
-);
+pub use domain::ids::{WebhookDeliveryId, WebhookEndpointId, WebhookEventId};
 
 /// A client's webhook endpoint. The signing secret is kept sealed and never leaves as plain text
 /// except once, when created or rotated.
