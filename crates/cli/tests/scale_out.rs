@@ -108,7 +108,7 @@ async fn killed_workers_never_lose_or_duplicate_a_document() {
     // Slow the books down so kills land in the middle of runs.
     let faults = reqwest::Client::new()
         .post(format!("{base}/sandbox/xero/_control/faults"))
-        .json(&serde_json::json!({"latencyMs": 60}))
+        .json(&serde_json::json!({"latencyMs": 150}))
         .send()
         .await
         .unwrap();
