@@ -53,9 +53,7 @@ impl Requests {
         let now = self.clock.now();
         let end = sync_to.unwrap_or(now);
         let state = self.store.schedule_state(company).await?;
-        let start = state
-            .last_success_end
-            .map_or(schedule.first_start(), |t| t.max(schedule.first_start()));
+        let start = crate::scheduler::next_period_start(&state, &schedule);
         if end <= start {
             return Err(RequestError::BadRange {
                 field: "/syncTo",

@@ -6,6 +6,7 @@
 use crate::sync_run::{SYNC_JOB, SyncJob};
 use domain::CompanyId;
 use domain::clock::Clock;
+use domain::period::Schedule;
 use jiff::Timestamp;
 use std::sync::Arc;
 use store::{NewJob, NewSync, ScheduleState, ScheduledCompany, Store, StoreError, SyncKind};
@@ -23,6 +24,13 @@ pub struct Tick {
     pub queued: Vec<CompanyId>,
     /// Companies whose sync was re-enabled since the last tick.
     pub re_enabled: Vec<CompanyId>,
+}
+
+/// Where the next period starts: the end of the last successful one, or the start date
+/// (at `syncHour`) when none succeeded yet or the merchant moved it later.
+pub fn next_period_start(state: &ScheduleState, schedule: &Schedule) -> Timestamp {
+    let first = schedule.first_start();
+    state.last_success_end.map_or(first, |t| t.max(first))
 }
 
 impl Scheduler {
@@ -68,10 +76,7 @@ impl Scheduler {
         let Some(due) = schedule.last_due_at_or_before(now) else {
             return Ok(());
         };
-        // From the last success, or a start date moved past it.
-        let start = state
-            .last_success_end
-            .map_or(schedule.first_start(), |t| t.max(schedule.first_start()));
+        let start = next_period_start(&state, &schedule);
         if due <= start {
             return Ok(());
         }

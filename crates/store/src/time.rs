@@ -20,6 +20,5 @@ pub(crate) fn opt_from_db(
 
 /// Now, truncated to what the database keeps, so a value read back equals the one written.
 pub fn now() -> Timestamp {
-    Timestamp::from_microsecond(Timestamp::now().as_microsecond())
-        .expect("the current time is in range")
+    domain::clock::Clock::now(&domain::clock::SystemClock)
 }
