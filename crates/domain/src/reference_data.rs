@@ -21,6 +21,13 @@ pub struct ReferenceData {
     pub customers: Vec<Customer>,
     #[serde(default)]
     pub suppliers: Vec<Supplier>,
+    /// Xero tracking categories, QuickBooks classes and departments: where locations can be
+    /// tagged. Empty for platforms without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracking_categories: Vec<TrackingCategory>,
+    /// Commodities (currency symbols) the ledger declares; hledger only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commodities: Vec<String>,
 }
 
 impl ReferenceData {
@@ -39,6 +46,29 @@ impl ReferenceData {
     pub fn supplier(&self, id: &str) -> Option<&Supplier> {
         self.suppliers.iter().find(|s| s.id == id)
     }
+
+    /// How the books take tax on sales, which decides what the merchant is asked.
+    pub fn tax_model(&self) -> TaxModel {
+        if self.company.automated_sales_tax {
+            TaxModel::Automated
+        } else if self.tax_rates.is_empty() {
+            TaxModel::LiabilityAccount
+        } else {
+            TaxModel::PerRate
+        }
+    }
+}
+
+/// How a ledger records sales tax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaxModel {
+    /// Each commerce rate is mapped to one of the platform's tax rates (Xero, QuickBooks GB).
+    PerRate,
+    /// The platform computes the tax itself (QuickBooks US automated sales tax): no tax rate is
+    /// sent, so none is asked for.
+    Automated,
+    /// The ledger has no tax-rate objects (hledger): tax is owed on a liability account.
+    LiabilityAccount,
 }
 
 /// The company as the accounting platform knows it.
@@ -51,6 +81,16 @@ pub struct CompanyInfo {
     /// ISO 3166-1 alpha-2 country code, when the platform tells us.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The platform's own id of the books reached: Xero tenant id, QuickBooks realm id,
+    /// hledger base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_ref: Option<String>,
+    /// Cash or accrual basis for tax, when the platform says (Xero `SalesTaxBasis`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_basis: Option<String>,
+    /// QuickBooks Online US automated sales tax: the platform computes sales tax itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub automated_sales_tax: bool,
 }
 
 /// The top-level class of an account (Codat's `type`).
@@ -134,6 +174,25 @@ pub struct TaxRate {
     pub components: Vec<TaxRateComponent>,
     #[serde(default)]
     pub status: RecordStatus,
+    /// Whether the rate may be used on sales documents (Xero `CanApplyToRevenue`); `None`
+    /// when the platform does not say, which allows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to_sales: Option<bool>,
+    /// Whether the rate may be used on purchases (Xero `CanApplyToExpenses`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to_purchases: Option<bool>,
+}
+
+impl TaxRate {
+    /// Active and usable on sales invoices, credit notes and sales journals.
+    pub fn fits_sales(&self) -> bool {
+        self.status.is_active() && self.applies_to_sales != Some(false)
+    }
+
+    /// Active and usable on bills and spend money (fees).
+    pub fn fits_purchases(&self) -> bool {
+        self.status.is_active() && self.applies_to_purchases != Some(false)
+    }
 }
 
 /// One component of a (possibly compound) tax rate.
@@ -150,6 +209,27 @@ pub struct TaxRateComponent {
     pub rate: Option<Decimal>,
     #[serde(default)]
     pub is_compound: bool,
+}
+
+/// A tracking category (Xero) or class / department (QuickBooks), with its options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackingCategory {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: RecordStatus,
+    #[serde(default)]
+    pub options: Vec<TrackingOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackingOption {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: RecordStatus,
 }
 
 /// A customer or supplier: only identity and status matter to the configuration.
@@ -239,6 +319,16 @@ pub fn parse_reference_data(
         tax_rates: list(root, "taxRates", |t: &TaxRate| &t.id, &mut errors),
         customers: list(root, "customers", |c: &Contact| &c.id, &mut errors),
         suppliers: list(root, "suppliers", |c: &Contact| &c.id, &mut errors),
+        tracking_categories: list(
+            root,
+            "trackingCategories",
+            |t: &TrackingCategory| &t.id,
+            &mut errors,
+        ),
+        commodities: match root.get("commodities") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => one(v, "/commodities".into(), &mut errors).unwrap_or_default(),
+        },
     };
     if errors.is_empty() {
         Ok(data)

@@ -4,7 +4,7 @@
 use crate::error::PlatformError;
 use async_trait::async_trait;
 use domain::documents::{Document, DocumentKey, DocumentKind};
-use domain::reference_data::{Account, AccountType, RecordStatus, ReferenceData};
+use domain::reference_data::{Account, AccountType, ReferenceData};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -59,23 +59,7 @@ pub struct AccountPrototype {
     pub tax_rate_id: Option<String>,
 }
 
-/// A tracking category (Xero) or class / department (QuickBooks), with its options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TrackingCategory {
-    pub id: String,
-    pub name: String,
-    pub status: RecordStatus,
-    pub options: Vec<TrackingOption>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TrackingOption {
-    pub id: String,
-    pub name: String,
-    pub status: RecordStatus,
-}
+pub use domain::reference_data::{TrackingCategory, TrackingOption};
 
 /// One connection's way into its accounting platform. Implementations own rate limiting,
 /// token refresh and retries for their calls, so callers see a finished outcome.

@@ -95,6 +95,10 @@ pub mod codes {
     pub const SUPPLIER_INACTIVE: &str = "reference.supplier_inactive";
     pub const TAX_RATE_NOT_FOUND: &str = "reference.tax_rate_not_found";
     pub const TAX_RATE_INACTIVE: &str = "reference.tax_rate_inactive";
+    // What the accounting platform would refuse later
+    pub const TAX_COMPUTED_BY_PLATFORM: &str = "books.tax_computed_by_platform";
+    pub const JOURNALS_ONLY: &str = "books.journals_only";
+    pub const ACCOUNT_CANNOT_PAY_BILLS: &str = "books.account_cannot_pay_bills";
 }
 
 #[cfg(test)]

@@ -89,6 +89,15 @@ fn sales(s: &mut Sales, p: &Sales) {
         let Some(id) = rate.selected_tax_rate_id.clone() else {
             continue;
         };
+        // A percentage the merchant adds (a rate it expects to trade at) is a slot like the
+        // offered ones, with the same options; any other unknown key stays without options.
+        let added_options = super::merchant_world::is_percentage_key(key)
+            .then(|| {
+                s.new_tax_rates
+                    .as_ref()
+                    .and_then(|n| n.accounting_tax_rate_options.clone())
+            })
+            .flatten();
         let rates = s.tax_rates.get_or_insert_with(KeyedMap::new);
         match rates.get_mut(key) {
             Some(mine) => mine.selected_tax_rate_id = Some(id),
@@ -96,7 +105,7 @@ fn sales(s: &mut Sales, p: &Sales) {
                 key,
                 TaxRateAmount {
                     selected_tax_rate_id: Some(id),
-                    tax_rate_options: None,
+                    tax_rate_options: added_options,
                 },
             ),
         }

@@ -22,6 +22,7 @@ pub fn reference_from_options(doc: &ConfigDocument) -> ReferenceData {
                 .unwrap_or_default(),
             base_currency: String::new(),
             country: c.country_code.clone(),
+            ..CompanyInfo::default()
         },
         ..ReferenceData::default()
     };
@@ -68,6 +69,8 @@ pub fn reference_from_options(doc: &ConfigDocument) -> ReferenceData {
                 effective_rate: None,
                 components: Vec::new(),
                 status: RecordStatus::Active,
+                applies_to_sales: None,
+                applies_to_purchases: None,
             });
         }
     }

@@ -10,7 +10,8 @@
 use super::document::*;
 use crate::ids::CompanyId;
 use crate::period::Frequency;
-use crate::reference_data::{Account, AccountType, ReferenceData};
+use crate::preview::Platform;
+use crate::reference_data::{Account, AccountType, ReferenceData, TaxModel};
 use rust_decimal::Decimal;
 
 pub const INVOICE_STATUS_OPTIONS: [&str; 2] = ["Draft", "Submitted"];
@@ -18,7 +19,8 @@ pub const GROUPING_PERIOD_OPTIONS: [&str; 1] = ["Daily"];
 pub const INVOICE_GROUP_BY_OPTIONS: [&str; 2] = ["Location", "Country"];
 pub const INVOICE_LINE_GROUP_BY_OPTIONS: [&str; 0] = [];
 
-/// What to offer beyond the reference data: which slots the merchant fills.
+/// What to offer beyond the reference data: which slots the merchant fills. Built for a real
+/// merchant by [`OfferSpec::for_merchant`] (see `merchant_world`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferSpec {
     pub company_id: Option<CompanyId>,
@@ -26,18 +28,30 @@ pub struct OfferSpec {
     pub tax_rate_keys: Vec<String>,
     /// `payments.accounts` keys (see `payment_account_key`); `card` is always required.
     pub payment_keys: Vec<String>,
+    /// Keys of payment types seen in pushed payments: marked and required.
+    pub payment_keys_seen: Vec<String>,
     /// The commerce tax components pushed by the client.
     pub commerce_tax_components: Vec<ConfigOption>,
+    /// Pushed product categories: a sales account slot each.
+    pub product_categories: Vec<ConfigOption>,
+    /// The accounting platform, when known: some only hold journals (hledger).
+    pub platform: Option<Platform>,
+    /// How the books take sales tax.
+    pub tax_model: TaxModel,
 }
 
 impl Default for OfferSpec {
-    /// The UI's defaults: tax rates 0, 5, 10 and 20 %, payment types card, cash and payout.
+    /// No tax slots, every payment type, no pushed data.
     fn default() -> Self {
         Self {
             company_id: None,
-            tax_rate_keys: ["0", "5", "10", "20"].map(String::from).to_vec(),
-            payment_keys: ["card", "cash", "payout"].map(String::from).to_vec(),
+            tax_rate_keys: Vec::new(),
+            payment_keys: super::merchant_world::payment_keys(),
+            payment_keys_seen: Vec::new(),
             commerce_tax_components: Vec::new(),
+            product_categories: Vec::new(),
+            platform: None,
+            tax_model: TaxModel::PerRate,
         }
     }
 }
@@ -63,10 +77,18 @@ pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> V
             _ => false,
         }
     };
+    // Multi-currency is not synced yet: an account held in another currency than the books'
+    // would be refused by the platform (or post at a made-up rate).
+    let base = reference.company.base_currency.as_str();
+    let same_currency = |a: &Account| {
+        a.currency
+            .as_deref()
+            .is_none_or(|c| base.is_empty() || c.eq_ignore_ascii_case(base))
+    };
     reference
         .accounts
         .iter()
-        .filter(|a| a.status.is_active() && fits(a))
+        .filter(|a| a.status.is_active() && fits(a) && same_currency(a))
         .map(|a| AccountOption {
             id: a.id.clone(),
             name: Some(a.name.clone()),
@@ -76,10 +98,10 @@ pub fn account_options(reference: &ReferenceData, section: &str, key: &str) -> V
         .collect()
 }
 
-/// Active tax rates.
+/// Active tax rates that may apply to sales.
 pub fn tax_rate_options(reference: &ReferenceData) -> Vec<ConfigOption> {
-    let active = reference.tax_rates.iter().filter(|t| t.status.is_active());
-    active.map(|t| option(&t.id, &t.name)).collect()
+    let fit = reference.tax_rates.iter().filter(|t| t.fits_sales());
+    fit.map(|t| option(&t.id, &t.name)).collect()
 }
 
 /// Active tax rates whose effective rate is zero (or unknown, since some platforms omit it).
@@ -163,14 +185,18 @@ pub fn offer(
     previous: Option<&ConfigDocument>,
 ) -> ConfigDocument {
     let rates = tax_rate_options(reference);
+    let seen = |k: &str| spec.payment_keys_seen.iter().any(|s| s == k);
     let payment_keys: Vec<(&str, bool)> = std::iter::once(("card", true))
         .chain(
             spec.payment_keys
                 .iter()
                 .filter(|k| *k != "card")
-                .map(|k| (k.as_str(), false)),
+                .map(|k| (k.as_str(), seen(k))),
         )
         .collect();
+    let per_rate = spec.tax_model == TaxModel::PerRate;
+    // Without tax-rate objects the day's tax is owed on a liability account.
+    let liability_required = spec.tax_model == TaxModel::LiabilityAccount;
     let level = |options: &[&str]| GroupByLevel {
         selected_group_by_options: Some(Vec::new()),
         group_by_options: strings(options),
@@ -186,10 +212,35 @@ pub fn offer(
                 ("gratuity", false),
                 ("prepaid", false),
                 // Journal entries only: where the day's sales tax is owed.
-                ("taxLiability", false),
+                ("taxLiability", liability_required),
             ],
         )
         .map(|mut accounts| {
+            for category in &spec.product_categories {
+                let name = category.name.as_deref().unwrap_or(&category.id);
+                let account = ConfigAccount {
+                    label_text: Some(format!("Sales: {name}")),
+                    description_text: Some(
+                        "Sales of products in this category; empty uses the sales account".into(),
+                    ),
+                    selected_account_id: None,
+                    required: Some(false),
+                    account_options: Some(account_options(reference, "sales", &category.id)),
+                };
+                accounts.insert(category.id.clone(), account);
+            }
+            if !spec.product_categories.is_empty() {
+                let account = ConfigAccount {
+                    label_text: Some("Sales: other products".into()),
+                    description_text: Some(
+                        "Products in no mapped category; empty uses the sales account".into(),
+                    ),
+                    selected_account_id: None,
+                    required: Some(false),
+                    account_options: Some(account_options(reference, "sales", "sales-other")),
+                };
+                accounts.insert("sales-other".to_owned(), account);
+            }
             // Journal entries only: each pushed tax component may be owed on its own account.
             for component in &spec.commerce_tax_components {
                 let key = format!("{TAX_COMPONENT_SLOT}{}", component.id);
@@ -216,7 +267,7 @@ pub fn offer(
             selected_customer_id: None,
             customer_options: Some(customer_options(reference)),
         }),
-        tax_rates: Some(
+        tax_rates: per_rate.then(|| {
             spec.tax_rate_keys
                 .iter()
                 .map(|k| {
@@ -226,9 +277,9 @@ pub fn offer(
                     };
                     (k.clone(), amount)
                 })
-                .collect(),
-        ),
-        new_tax_rates: Some(NewTaxRates {
+                .collect()
+        }),
+        new_tax_rates: per_rate.then(|| NewTaxRates {
             accounting_tax_rate_options: Some(rates.clone()),
             commerce_tax_rate_options: Some(spec.commerce_tax_components.clone()),
             tax_rate_mappings: Some(Vec::new()),
@@ -260,11 +311,24 @@ pub fn offer(
         }),
         configuration: Configuration {
             country_code: reference.company.country.clone(),
-            map_settings: None,
+            map_settings: spec
+                .platform
+                .is_some_and(Platform::journal_only)
+                .then(|| MapSettings {
+                    output_format: Some(OutputFormat::JOURNAL_ENTRY.to_owned()),
+                }),
             sales: Some(sales),
             payments: Some(Payments {
                 sync_payments: Some(false),
-                accounts: slots(reference, "payments", &payment_keys),
+                accounts: slots(reference, "payments", &payment_keys).map(|mut accounts| {
+                    for key in &spec.payment_keys_seen {
+                        if let Some(slot) = accounts.get_mut(key) {
+                            slot.description_text =
+                                Some("Seen in your payments: choose where they go".into());
+                        }
+                    }
+                    accounts
+                }),
             }),
             new_payments: None,
             fees: Some(Fees {

@@ -82,7 +82,10 @@ fn contact_and_tax_options_are_the_active_ones() {
 
 #[test]
 fn offered_document_has_options_and_no_selections() {
-    let offered = offer(&reference(), &OfferSpec::default(), None);
+    let r = reference();
+    let pushed = crate::config::PushedFacts::default();
+    let spec = OfferSpec::for_merchant(crate::CompanyId::new(), &r, None, &pushed, None);
+    let offered = offer(&r, &spec, None);
     let v = to_current_json(&offered);
     assert_eq!(v["accountingSoftwareCompanyName"], json!("Demo Coffee Ltd"));
     assert_eq!(v["configured"], json!(false));
@@ -96,7 +99,8 @@ fn offered_document_has_options_and_no_selections() {
         .unwrap()
         .keys()
         .collect();
-    assert_eq!(keys, ["0", "5", "10", "20"]);
+    // The books' active sales rates (17.5 % is archived).
+    assert_eq!(keys, ["0", "5", "20"]);
     // Nothing chosen yet, so a synced document would be refused; unsynced it is valid.
     assert!(
         validate(&offered)

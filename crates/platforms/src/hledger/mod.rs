@@ -152,12 +152,13 @@ impl AccountingPlatform for HledgerConnector {
     async fn reference_data(&self) -> Result<ReferenceData, PlatformError> {
         let names: Vec<String> = self.get("accountnames").await?;
         let commodities: Vec<String> = self.get("commodities").await?;
+        let mut company = reference::company(&self.config.options, &commodities);
+        company.platform_ref = Some(self.config.api_base.clone());
         Ok(ReferenceData {
-            company: reference::company(&self.config.options, &commodities),
+            company,
             accounts: names.iter().map(|n| reference::account(n)).collect(),
-            tax_rates: Vec::new(),
-            customers: Vec::new(),
-            suppliers: Vec::new(),
+            commodities,
+            ..ReferenceData::default()
         })
     }
 

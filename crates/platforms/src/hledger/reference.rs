@@ -76,7 +76,7 @@ pub fn company(options: &Options, commodities: &[String]) -> CompanyInfo {
             .clone()
             .unwrap_or_else(|| "hledger journal".to_owned()),
         base_currency,
-        country: None,
+        ..CompanyInfo::default()
     }
 }
 

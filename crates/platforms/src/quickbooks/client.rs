@@ -128,7 +128,8 @@ impl QuickBooksConnector {
         &self,
         entity: &str,
     ) -> Result<Vec<T>, PlatformError> {
-        let filter = (entity != "CompanyInfo").then_some("Active IN (true, false)");
+        let filter = !matches!(entity, "CompanyInfo" | "Preferences");
+        let filter = filter.then_some("Active IN (true, false)");
         self.query(entity, filter)
             .await?
             .into_iter()

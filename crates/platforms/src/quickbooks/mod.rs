@@ -286,12 +286,20 @@ impl AccountingPlatform for QuickBooksConnector {
         let rates: Vec<wire::TaxRate> = self.list("TaxRate").await?;
         let customers: Vec<wire::Name> = self.list("Customer").await?;
         let vendors: Vec<wire::Name> = self.list("Vendor").await?;
+        let preferences: Vec<wire::Preferences> = self.list("Preferences").await?;
+        let mut info = reference::company(company, &accounts);
+        info.platform_ref = Some(self.realm_id.clone());
+        info.automated_sales_tax = preferences
+            .first()
+            .is_some_and(|p| p.tax_prefs.partner_tax_enabled);
         Ok(ReferenceData {
-            company: reference::company(company, &accounts),
+            company: info,
             accounts: accounts.into_iter().map(reference::account).collect(),
             tax_rates: reference::tax_rates(codes, rates),
             customers: customers.into_iter().map(reference::contact).collect(),
             suppliers: vendors.into_iter().map(reference::contact).collect(),
+            tracking_categories: self.tracking_categories().await?,
+            commodities: Vec::new(),
         })
     }
 

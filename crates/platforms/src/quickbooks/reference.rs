@@ -2,9 +2,10 @@
 //! rates they charge), customers, vendors, and classes / departments as tracking categories.
 
 use super::wire;
-use crate::platform::{AccountPrototype, TrackingCategory, TrackingOption};
+use crate::platform::AccountPrototype;
 use domain::reference_data::{
     Account, AccountType, CompanyInfo, Contact, RecordStatus, TaxRate, TaxRateComponent,
+    TrackingCategory, TrackingOption,
 };
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ pub fn company(c: wire::CompanyInfo, accounts: &[wire::Account]) -> CompanyInfo 
         name: c.company_name,
         base_currency,
         country,
+        ..CompanyInfo::default()
     }
 }
 
@@ -104,6 +106,10 @@ pub fn tax_rates(codes: Vec<wire::TaxCode>, rates: Vec<wire::TaxRate>) -> Vec<Ta
                 effective_rate,
                 components,
                 status: status(c.active),
+                // A QuickBooks tax code carries sales and purchase rate lists: it applies to
+                // a side when it has rates for it (a code with none, like NON, fits both).
+                applies_to_sales: None,
+                applies_to_purchases: None,
             }
         })
         .collect()

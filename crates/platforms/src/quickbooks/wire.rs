@@ -23,6 +23,20 @@ pub struct CompanyInfo {
     pub country: Option<String>,
 }
 
+/// The company's preferences; only the sales tax ones are read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Preferences {
+    pub tax_prefs: TaxPrefs,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct TaxPrefs {
+    /// Automated sales tax (US): QuickBooks computes sales tax itself.
+    pub partner_tax_enabled: bool,
+}
+
 fn active() -> bool {
     true
 }

@@ -265,11 +265,13 @@ impl AccountingPlatform for XeroConnector {
         }
         let (customers, suppliers) = reference::contacts(contacts);
         Ok(ReferenceData {
-            company: reference::company(organisation),
+            company: reference::company(organisation, &self.tenant_id),
             accounts: accounts.into_iter().map(reference::account).collect(),
             tax_rates: tax_rates.into_iter().map(reference::tax_rate).collect(),
             customers,
             suppliers,
+            tracking_categories: self.tracking_categories().await?,
+            commodities: Vec::new(),
         })
     }
 

@@ -2,9 +2,10 @@
 //! tracking categories), and an account prototype → Xero's `PUT /Accounts` body.
 
 use super::wire;
-use crate::platform::{AccountPrototype, TrackingCategory, TrackingOption};
+use crate::platform::AccountPrototype;
 use domain::reference_data::{
     Account, AccountType, CompanyInfo, Contact, RecordStatus, TaxRate, TaxRateComponent,
+    TrackingCategory, TrackingOption,
 };
 use serde_json::Value;
 
@@ -91,11 +92,15 @@ fn status_of(xero: &str) -> RecordStatus {
     }
 }
 
-pub fn company(o: wire::Organisation) -> CompanyInfo {
+/// The organisation; `tenant` is the Xero tenant the connection was granted.
+pub fn company(o: wire::Organisation, tenant: &str) -> CompanyInfo {
     CompanyInfo {
         name: o.name,
         base_currency: o.base_currency,
         country: o.country_code.filter(|c| !c.is_empty()),
+        platform_ref: Some(tenant.to_owned()),
+        tax_basis: o.sales_tax_basis.filter(|b| !b.is_empty()),
+        automated_sales_tax: false,
     }
 }
 
@@ -142,6 +147,8 @@ pub fn tax_rate(t: wire::TaxRate) -> TaxRate {
             })
             .collect(),
         status: status_of(&t.status),
+        applies_to_sales: t.can_apply_to_revenue,
+        applies_to_purchases: t.can_apply_to_expenses,
     }
 }
 

@@ -202,9 +202,12 @@ pub struct NewAccount {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Organisation {
+    #[serde(rename = "OrganisationID")]
+    pub organisation_id: Option<String>,
     pub name: String,
     pub base_currency: String,
     pub country_code: Option<String>,
+    pub sales_tax_basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,6 +243,8 @@ pub struct TaxRate {
     #[serde(with = "money::option")]
     pub effective_rate: Option<Decimal>,
     pub tax_components: Vec<TaxComponent>,
+    pub can_apply_to_revenue: Option<bool>,
+    pub can_apply_to_expenses: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

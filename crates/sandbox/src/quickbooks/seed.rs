@@ -212,6 +212,14 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
     t.push("Vendor", named("2", "Payment Processor Inc", now));
     t.push("Class", json!({"Id": "1", "Name": "Online", "FullyQualifiedName": "Online", "Active": true, "SubClass": false, "SyncToken": "0", "MetaData": meta(now)}));
     t.push("Department", json!({"Id": "1", "Name": "Main Street", "FullyQualifiedName": "Main Street", "Active": true, "SubDepartment": false, "SyncToken": "0", "MetaData": meta(now)}));
+    // US companies have automated sales tax on (QuickBooks computes the tax; the tax codes
+    // above exist but a sale names none), as every new US company since 2017.
+    t.push(
+        "Preferences",
+        json!({"Id": "1", "TaxPrefs": {"UsingSalesTax": true, "PartnerTaxEnabled": !gb},
+            "CurrencyPrefs": {"HomeCurrency": {"value": cur}, "MultiCurrencyEnabled": false},
+            "SyncToken": "0", "MetaData": meta(now)}),
+    );
     // Ids of entities created later start above the seeded ones.
     t.push(
         "CompanyInfo",
