@@ -188,7 +188,8 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     };
     let address = listener.local_addr()?;
     let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
-        .with_oauth(args.oauth_apps(&public_url));
+        .with_oauth(args.oauth_apps(&public_url))
+        .with_connectors(args.connector_settings(&public_url));
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",

@@ -5,6 +5,8 @@
 //! - [`worker`]: claims jobs with leases and runs them; any number per database.
 //! - [`sync_run`]: one sync: checks, mapping ([`period_records`]), the plan, the writes
 //!   ([`connectors`], [`stored_document`]), the status ([`status`]), the 31-day disable.
+//! - [`reference_read`]: the accounting platform's accounts, tax rates, contacts into the
+//!   store, queued when a connection is linked and on demand.
 //! - [`requests`]: `latest`, `historic` and retries asked for through the API.
 //! - [`events`]: what clients are told; [`webhooks`]: their signed delivery, retried, logged;
 //!   [`sync_status`]: a sync in Codat's words.
@@ -16,6 +18,8 @@ pub mod demo_data;
 pub mod events;
 pub mod ingest;
 pub mod period_records;
+pub mod pushed_facts;
+pub mod reference_read;
 pub mod requests;
 pub mod scheduler;
 pub mod seeding;

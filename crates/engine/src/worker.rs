@@ -1,6 +1,7 @@
 //! A worker: claims jobs from the shared queue, runs them while renewing their lease, and
 //! ticks the scheduler. Start any number, in any number of processes, on one database.
 
+use crate::reference_read::{READ_JOB, ReadJob, ReferenceReader};
 use crate::scheduler::Scheduler;
 use crate::status;
 use crate::sync_run::{SYNC_JOB, SyncJob, SyncRunner};
@@ -128,6 +129,11 @@ impl Worker {
     async fn handle(&self, job: Job) -> Result<(), StoreError> {
         let end = if job.attempts > MAX_ATTEMPTS {
             JobEnd::Failed(format!("given up after {} claims", job.attempts - 1))
+        } else if job.kind == READ_JOB {
+            match serde_json::from_value::<ReadJob>(job.payload.clone()) {
+                Err(e) => JobEnd::Failed(format!("unreadable job: {e}")),
+                Ok(read) => self.run_read(&job, &read).await,
+            }
         } else if job.kind != SYNC_JOB {
             JobEnd::Failed(format!("unknown job kind {:?}", job.kind))
         } else {
@@ -144,6 +150,16 @@ impl Worker {
             tracing::warn!(job = %job.id, "lease lost before the job ended; another worker has it");
         }
         Ok(())
+    }
+
+    /// A read is short (a handful of calls): its lease outlives it without a heartbeat.
+    async fn run_read(&self, job: &Job, read: &ReadJob) -> JobEnd {
+        let reader = ReferenceReader {
+            store: self.store.clone(),
+            connectors: self.runner.connectors.clone(),
+            clock: self.clock.clone(),
+        };
+        reader.run(job.company_id, read, job.attempts).await
     }
 
     async fn run_sync(&self, job: &Job, sync: &SyncJob) -> JobEnd {

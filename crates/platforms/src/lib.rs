@@ -28,8 +28,8 @@ pub use error::{PlatformError, Problem};
 pub use hledger::{HledgerConfig, HledgerConnector};
 pub use limits::{ManualTimer, RateLimiter, SystemTimer, Timer};
 pub use platform::{
-    AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, TrackingOption,
-    WrittenDocument,
+    AccountPrototype, AccountingPlatform, ContactKind, PlatformLimits, TrackingCategory,
+    TrackingOption, WrittenDocument,
 };
 pub use quickbooks::{QuickBooksConfig, QuickBooksConnector};
 pub use retry::RetryPolicy;

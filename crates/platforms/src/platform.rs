@@ -4,7 +4,7 @@
 use crate::error::PlatformError;
 use async_trait::async_trait;
 use domain::documents::{Document, DocumentKey, DocumentKind};
-use domain::reference_data::{Account, AccountType, ReferenceData};
+use domain::reference_data::{Account, AccountType, Contact, ReferenceData};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -61,6 +61,24 @@ pub struct AccountPrototype {
 
 pub use domain::reference_data::{TrackingCategory, TrackingOption};
 
+/// Which side of the books a contact is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactKind {
+    /// Sales invoices are raised to it.
+    Customer,
+    /// Fee bills are raised to it.
+    Supplier,
+}
+
+impl ContactKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Supplier => "supplier",
+        }
+    }
+}
+
 /// One connection's way into its accounting platform. Implementations own rate limiting,
 /// token refresh and retries for their calls, so callers see a finished outcome.
 #[async_trait]
@@ -89,6 +107,20 @@ pub trait AccountingPlatform: Send + Sync {
     async fn create_account(&self, prototype: &AccountPrototype) -> Result<Account, PlatformError> {
         let _ = prototype;
         Err(PlatformError::Unsupported("creating accounts".into()))
+    }
+
+    /// Creates a customer or supplier named `name`; one already there under that name (a
+    /// retry, or made by hand) is answered rather than duplicated.
+    async fn create_contact(
+        &self,
+        kind: ContactKind,
+        name: &str,
+    ) -> Result<Contact, PlatformError> {
+        let _ = (kind, name);
+        Err(PlatformError::Unsupported(format!(
+            "creating {}s",
+            kind.noun()
+        )))
     }
 
     /// Writes a document exactly once: idempotent on its key, and when an attempt's outcome is

@@ -63,6 +63,9 @@ pub struct JobRecord {
     pub status: String,
     pub attempts: u32,
     pub last_error: Option<String>,
+    pub created: Timestamp,
+    /// Last change: claimed, renewed, ended.
+    pub updated: Timestamp,
 }
 
 #[async_trait]
@@ -101,6 +104,14 @@ pub trait JobStore {
 
     /// The company's jobs, newest first (for status pages and tests).
     async fn company_jobs(&self, company: CompanyId) -> Result<Vec<JobRecord>, StoreError>;
+
+    /// The company's newest `limit` jobs of `kind`, newest first.
+    async fn company_jobs_of_kind(
+        &self,
+        company: CompanyId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<JobRecord>, StoreError>;
 }
 
 /// Job statuses as stored.

@@ -30,6 +30,8 @@ pub(crate) struct JobColumns {
     pub lease_owner: Option<String>,
     pub lease_expires: Option<i64>,
     pub last_error: Option<String>,
+    pub created: i64,
+    pub updated: i64,
 }
 
 impl JobColumns {
@@ -57,6 +59,8 @@ impl JobColumns {
             status: self.status,
             attempts: count(self.attempts),
             last_error: self.last_error,
+            created: from_db("jobs", self.created)?,
+            updated: from_db("jobs", self.updated)?,
         })
     }
 }

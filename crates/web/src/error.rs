@@ -79,6 +79,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub errors: Vec<ValidationItem>,
+    /// Seconds after which the same request may succeed (`Retry-After`).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -88,7 +90,14 @@ impl ApiError {
             code,
             message: message.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, telling the client when to ask again.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// 400 listing every bad field.
@@ -105,6 +114,7 @@ impl ApiError {
             code: "validation_failed",
             message,
             errors,
+            retry_after: None,
         }
     }
 
@@ -152,8 +162,10 @@ impl From<store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let retriable =
-            self.status.is_server_error() || self.status == StatusCode::TOO_MANY_REQUESTS;
+        let retriable = self.status.is_server_error()
+            || self.status == StatusCode::TOO_MANY_REQUESTS
+            || self.retry_after.is_some();
+        let retry_after = self.retry_after;
         let body = ErrorBody {
             status_code: self.status.as_u16(),
             service: "commerce-sync",
@@ -166,6 +178,12 @@ impl IntoResponse for ApiError {
                 warnings: Vec::new(),
             }),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -18,8 +18,8 @@ use error::ApiError;
 use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
-    companies, configuration, connections, health, integrations, link, preview, push, push_items,
-    reference_data, syncs, webhooks,
+    accounting_data, accounting_push, companies, configuration, connections, health, integrations,
+    link, preview, push, push_items, reference_data, syncs, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,18 +39,38 @@ pub struct AppState {
     pub oauth: Arc<HashMap<PlatformKey, OAuthApp>>,
     /// "Now" for sync requests (injected by tests).
     pub clock: Arc<dyn domain::clock::Clock>,
+    /// Connectors for what the API asks of the books at once (creating an account).
+    pub connectors: Arc<engine::Connectors>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cipher: TokenCipher, public_url: &str) -> Self {
+        let cipher = Arc::new(cipher);
         Self {
             ingest: engine::Ingest::new(store.clone()),
+            connectors: Arc::new(engine::Connectors::new(
+                store.clone(),
+                cipher.clone(),
+                engine::ConnectorSettings::default(),
+                Arc::new(platforms::SystemTimer),
+            )),
             store,
-            cipher: Arc::new(cipher),
+            cipher,
             public_url: public_url.trim_end_matches('/').into(),
             oauth: Arc::new(HashMap::new()),
             clock: Arc::new(domain::clock::SystemClock),
         }
+    }
+
+    /// The same state reaching the platforms (or their sandboxes) as `settings` say.
+    pub fn with_connectors(mut self, settings: engine::ConnectorSettings) -> Self {
+        self.connectors = Arc::new(engine::Connectors::new(
+            self.store.clone(),
+            self.cipher.clone(),
+            settings,
+            Arc::new(platforms::SystemTimer),
+        ));
+        self
     }
 
     /// The same state reading time from `clock`.
@@ -113,6 +133,38 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/meta/companies/{companyId}/pull/history/{datasetId}",
             get(push::status),
+        )
+        .route(
+            "/companies/{companyId}/dataStatus",
+            get(accounting_data::data_status),
+        )
+        .route(
+            "/companies/{companyId}/data/all",
+            post(accounting_data::refresh_all),
+        )
+        .route(
+            "/companies/{companyId}/data/queue/{dataType}",
+            post(accounting_data::refresh_type),
+        )
+        .route(
+            "/companies/{companyId}/data/history/{datasetId}",
+            get(accounting_data::pull_operation_status),
+        )
+        .route(
+            "/companies/{companyId}/data/accounts",
+            get(accounting_data::accounts),
+        )
+        .route(
+            "/companies/{companyId}/data/accounts/{accountId}",
+            get(accounting_data::account),
+        )
+        .route(
+            "/companies/{companyId}/data/info",
+            get(accounting_data::info),
+        )
+        .route(
+            "/companies/{companyId}/connections/{connectionId}/push/{dataType}",
+            post(accounting_push::push),
         )
         .route(
             "/companies/{companyId}/reference-data",

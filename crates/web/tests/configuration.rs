@@ -11,9 +11,17 @@ use serde_json::{Value, json};
 async fn options_come_from_reference_data_held_for_the_company() {
     for app in TestApp::on_every_backend().await {
         let company = company(&app, false).await;
-        let (status, error) = app.call(Method::GET, &config_path(&company), None).await;
-        assert_eq!(status, StatusCode::CONFLICT, "{}", app.backend());
-        assert_eq!(error["code"], "reference_data_missing");
+        // Linked, never read: a read is queued and the client told to ask again.
+        let response = app
+            .request(Method::GET, &config_path(&company))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{}", app.backend());
+        assert_eq!(response.headers()["retry-after"], "2");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], "reference_data_reading", "{error}");
+        assert_eq!(error["canBeRetried"], "True");
         let (status, _) = app
             .call(Method::POST, &config_path(&company), Some(example(false)))
             .await;

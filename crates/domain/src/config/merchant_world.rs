@@ -4,7 +4,7 @@
 //!
 //! Decisions where the reference is silent:
 //! - Tax-rate slots (one per commerce percentage) are the union of the platform's rates that
-//!   may apply to sales, the percentages of pushed orders and tax components, and any
+//!   may apply to sales, the percentages of pushed order lines and service charges, and any
 //!   percentage the merchant added before (a posted slot that is a valid percentage is kept).
 //!   A platform that computes tax itself (QuickBooks US automated sales tax) or has no tax-rate
 //!   objects (hledger) gets no tax-rate slots.
@@ -34,8 +34,9 @@ pub struct PushedFacts {
     pub tax_percentages: Vec<Decimal>,
     /// Payment types of pushed payments, as pushed (`Card`, `Paypal`, …).
     pub payment_types: Vec<String>,
-    /// Pushed tax components, with their rate when known.
-    pub tax_components: Vec<(ConfigOption, Option<Decimal>)>,
+    /// Pushed tax components (mapped through `newTaxRates`, not percentage slots: a
+    /// component is part of a line's rate, not the rate).
+    pub tax_components: Vec<ConfigOption>,
     /// Pushed product categories.
     pub product_categories: Vec<ConfigOption>,
 }
@@ -74,11 +75,7 @@ impl OfferSpec {
                     )
                 })
                 .collect(),
-            commerce_tax_components: pushed
-                .tax_components
-                .iter()
-                .map(|(c, _)| c.clone())
-                .collect(),
+            commerce_tax_components: pushed.tax_components.clone(),
             product_categories: pushed.product_categories.clone(),
             platform,
             tax_model: reference.tax_model(),
@@ -112,7 +109,6 @@ fn tax_rate_keys(
         .iter()
         .filter(|t| t.fits_sales())
         .filter_map(|t| t.effective_rate);
-    let from_components = pushed.tax_components.iter().filter_map(|(_, rate)| *rate);
     let added = previous
         .and_then(|d| d.configuration.sales.as_ref())
         .and_then(|s| s.tax_rates.as_ref())
@@ -122,7 +118,6 @@ fn tax_rate_keys(
         .filter_map(|k| Decimal::from_str(&k).ok());
     let mut all: Vec<Decimal> = from_books
         .chain(pushed.tax_percentages.iter().copied())
-        .chain(from_components)
         .chain(added)
         .filter(|p| *p >= Decimal::ZERO && *p <= Decimal::ONE_HUNDRED)
         .map(|p| p.normalize())
@@ -150,14 +145,7 @@ mod tests {
         // A purchases-only rate is never a sales slot.
         r.tax_rates[1].applies_to_sales = Some(false);
         let pushed = PushedFacts {
-            tax_percentages: vec![dec("8.875"), dec("20.00")],
-            tax_components: vec![(
-                ConfigOption {
-                    id: "tc".into(),
-                    name: None,
-                },
-                Some(dec("12.5")),
-            )],
+            tax_percentages: vec![dec("8.875"), dec("20.00"), dec("12.5")],
             ..PushedFacts::default()
         };
         let company = CompanyId::new();

@@ -21,13 +21,14 @@ use crate::error::PlatformError;
 use crate::known_ids::{KnownIds, token_source_and_limiter};
 use crate::limits::{RateLimiter, Timer};
 use crate::platform::{
-    AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
+    AccountPrototype, AccountingPlatform, ContactKind, PlatformLimits, TrackingCategory,
+    WrittenDocument,
 };
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
 use client::quoted;
 use domain::documents::{Document, DocumentKey, DocumentKind};
-use domain::reference_data::{Account, ReferenceData};
+use domain::reference_data::{Account, Contact, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
 use std::sync::atomic::AtomicU32;
@@ -83,6 +84,52 @@ pub struct QuickBooksConnector {
 }
 
 impl QuickBooksConnector {
+    /// Names are unique in QuickBooks (accounts by `Name`, customers and vendors by
+    /// `DisplayName`): one already there under `name` (a retry, or made by hand) is answered
+    /// rather than refused.
+    async fn create_by_name(
+        &self,
+        entity: &str,
+        name_field: &str,
+        name: &str,
+        body: &Value,
+    ) -> Result<Value, PlatformError> {
+        let rid = &request_id(&format!("{}:{name}", entity.to_ascii_lowercase()));
+        let by_name = &format!("{name_field} = {}", quoted(name));
+        let path = &entity.to_ascii_lowercase();
+        let lookup = move || async move {
+            let rows = self.query(entity, Some(by_name)).await?;
+            Ok(rows
+                .into_iter()
+                .find(|a| a.get(name_field).and_then(Value::as_str) == Some(name)))
+        };
+        let created = self
+            .config
+            .retry
+            .run_write(
+                &*self.timer,
+                move || async move {
+                    let v = self
+                        .call(Method::POST, path, &[], Some(body), Some(rid))
+                        .await?;
+                    v.get(entity).cloned().ok_or_else(|| {
+                        PlatformError::OutcomeUnknown(format!("QuickBooks' answer has no {entity}"))
+                    })
+                },
+                lookup,
+            )
+            .await;
+        match created {
+            // 6240: duplicate name.
+            Err(PlatformError::Validation {
+                platform_message, ..
+            }) if platform_message.contains("(code 6240)") => lookup()
+                .await?
+                .ok_or_else(|| PlatformError::validation(errors::PLATFORM, platform_message)),
+            other => other,
+        }
+    }
+
     /// A connector over a connection's shared token source and limiter.
     pub fn new(
         config: QuickBooksConfig,
@@ -312,45 +359,32 @@ impl AccountingPlatform for QuickBooksConnector {
         ])
     }
 
-    /// Account names are unique in QuickBooks: an account already there under the
-    /// prototype's name (a retry, or made by hand) is returned rather than refused.
     async fn create_account(&self, prototype: &AccountPrototype) -> Result<Account, PlatformError> {
         let body = &reference::new_account(prototype);
-        let rid = &request_id(&format!("account:{}", prototype.name));
-        let by_name = &format!("Name = {}", quoted(&prototype.name));
-        let lookup = move || async move {
-            let rows = self.query("Account", Some(by_name)).await?;
-            Ok(rows
-                .into_iter()
-                .find(|a| a.get("Name").and_then(Value::as_str) == Some(&prototype.name)))
-        };
-        let created = self
-            .config
-            .retry
-            .run_write(
-                &*self.timer,
-                move || async move {
-                    let v = self
-                        .call(Method::POST, "account", &[], Some(body), Some(rid))
-                        .await?;
-                    v.get("Account").cloned().ok_or_else(|| {
-                        PlatformError::OutcomeUnknown("QuickBooks' answer has no Account".into())
-                    })
-                },
-                lookup,
-            )
-            .await;
-        let found = match created {
-            Err(PlatformError::Validation {
-                platform_message, ..
-            }) if platform_message.contains("(code 6240)") => lookup()
-                .await?
-                .ok_or_else(|| PlatformError::validation(errors::PLATFORM, platform_message))?,
-            other => other?,
-        };
+        let found = self
+            .create_by_name("Account", "Name", &prototype.name, body)
+            .await?;
         serde_json::from_value::<wire::Account>(found)
             .map(reference::account)
             .map_err(|e| PlatformError::Protocol(format!("unreadable Account: {e}")))
+    }
+
+    async fn create_contact(
+        &self,
+        kind: ContactKind,
+        name: &str,
+    ) -> Result<Contact, PlatformError> {
+        let entity = match kind {
+            ContactKind::Customer => "Customer",
+            ContactKind::Supplier => "Vendor",
+        };
+        let body = &serde_json::json!({"DisplayName": name});
+        let found = self
+            .create_by_name(entity, "DisplayName", name, body)
+            .await?;
+        serde_json::from_value::<wire::Name>(found)
+            .map(reference::contact)
+            .map_err(|e| PlatformError::Protocol(format!("unreadable {entity}: {e}")))
     }
 
     async fn write(&self, document: &Document) -> Result<WrittenDocument, PlatformError> {

@@ -18,13 +18,14 @@ use crate::error::PlatformError;
 use crate::known_ids::{KnownIds, token_source_and_limiter};
 use crate::limits::{RateLimiter, Timer};
 use crate::platform::{
-    AccountPrototype, AccountingPlatform, PlatformLimits, TrackingCategory, WrittenDocument,
+    AccountPrototype, AccountingPlatform, ContactKind, PlatformLimits, TrackingCategory,
+    WrittenDocument,
 };
 use crate::tokens::{TokenSource, TokenStore};
 use async_trait::async_trait;
 use client::{first, items};
 use domain::documents::{Document, DocumentKey, DocumentKind};
-use domain::reference_data::{Account, ReferenceData};
+use domain::reference_data::{Account, Contact, ReferenceData};
 use reqwest::Method;
 use serde_json::Value;
 use std::sync::Arc;
@@ -308,6 +309,46 @@ impl AccountingPlatform for XeroConnector {
             )
             .await?;
         Ok(reference::account(found))
+    }
+
+    /// Xero flags a contact customer or supplier only once it has a transaction, so a new
+    /// contact is created by name and looked up by name on a retry.
+    async fn create_contact(
+        &self,
+        kind: ContactKind,
+        name: &str,
+    ) -> Result<Contact, PlatformError> {
+        let body = &serde_json::json!({"Contacts": [{"Name": name}]});
+        let key = &idempotency_key(&format!("{}:{name}", kind.noun()));
+        let by_name = &[("where", format!("Name==\"{}\"", name.replace('"', "")))];
+        let found: wire::Contact = self
+            .config
+            .retry
+            .run_write(
+                &*self.timer,
+                move || async move {
+                    let v = self
+                        .call(Method::PUT, "Contacts", &[], Some(body), Some(key))
+                        .await?;
+                    items::<wire::Contact>(&v, "Contacts")?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| PlatformError::Protocol("no contact in the answer".into()))
+                },
+                move || async move {
+                    let list: Vec<wire::Contact> = self.list("Contacts", by_name).await?;
+                    Ok(list.into_iter().find(|c| c.name == name))
+                },
+            )
+            .await?;
+        let (customers, suppliers) = reference::contacts(vec![found]);
+        let side = match kind {
+            ContactKind::Customer => customers,
+            ContactKind::Supplier => suppliers,
+        };
+        side.into_iter()
+            .next()
+            .ok_or_else(|| PlatformError::Protocol("the new contact is on neither side".into()))
     }
 
     async fn write(&self, document: &Document) -> Result<WrittenDocument, PlatformError> {

@@ -11,7 +11,7 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, kind, company_id, unique_key, payload, status, attempts, lease_owner, \
-    lease_expires, last_error";
+    lease_expires, last_error, created, updated";
 
 fn columns(row: &PgRow) -> JobColumns {
     JobColumns {
@@ -25,6 +25,8 @@ fn columns(row: &PgRow) -> JobColumns {
         lease_owner: row.get("lease_owner"),
         lease_expires: row.get("lease_expires"),
         last_error: row.get("last_error"),
+        created: row.get("created"),
+        updated: row.get("updated"),
     }
 }
 
@@ -148,6 +150,25 @@ impl JobStore for PostgresStore {
             "SELECT {COLUMNS} FROM jobs WHERE company_id = $1 ORDER BY created DESC, id"
         ))
         .bind(company.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| columns(row).into_record())
+        .collect()
+    }
+
+    async fn company_jobs_of_kind(
+        &self,
+        company: CompanyId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<JobRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM jobs WHERE company_id = $1 AND kind = $2
+             ORDER BY created DESC, id LIMIT {limit}"
+        ))
+        .bind(company.0)
+        .bind(kind)
         .fetch_all(&self.pool)
         .await?
         .iter()

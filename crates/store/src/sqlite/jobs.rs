@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 const T: &str = "jobs";
 const COLUMNS: &str = "id, kind, company_id, unique_key, payload, status, attempts, lease_owner, \
-    lease_expires, last_error";
+    lease_expires, last_error, created, updated";
 
 fn columns(row: &SqliteRow) -> Result<JobColumns, StoreError> {
     Ok(JobColumns {
@@ -27,6 +27,8 @@ fn columns(row: &SqliteRow) -> Result<JobColumns, StoreError> {
         lease_owner: row.get("lease_owner"),
         lease_expires: row.get("lease_expires"),
         last_error: row.get("last_error"),
+        created: row.get("created"),
+        updated: row.get("updated"),
     })
 }
 
@@ -157,6 +159,25 @@ impl JobStore for SqliteStore {
             "SELECT {COLUMNS} FROM jobs WHERE company_id = ? ORDER BY created DESC, id"
         ))
         .bind(company.to_string())
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(|row| columns(row)?.into_record())
+        .collect()
+    }
+
+    async fn company_jobs_of_kind(
+        &self,
+        company: CompanyId,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<JobRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM jobs WHERE company_id = ? AND kind = ?
+             ORDER BY created DESC, id LIMIT {limit}"
+        ))
+        .bind(company.to_string())
+        .bind(kind)
         .fetch_all(&self.reader)
         .await?
         .iter()

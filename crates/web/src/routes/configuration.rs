@@ -9,10 +9,12 @@
 //! (a concurrent write answers 409; so does an `If-Match` naming another version), and
 //! answered with its version as `ETag`.
 //!
-//! Decision: with no reference data held for the company yet there are no options to offer or
-//! validate against, so both methods answer 409 `reference_data_missing` (Codat's 409 is
-//! "dataset not requested or still syncing"); store it with `PUT /companies/{id}/reference-data`.
+//! Options come from the company's books (see `books`): with none read yet both methods answer
+//! 409 saying why (Codat's 409 is "dataset not requested or still syncing") and what to do.
+//! Beyond the document's own rules, a POST is checked against the books it will post to
+//! (`check_books_fit`): what the platform would refuse later is refused now, by field.
 
+use super::books::{books_of, offered};
 use super::company_id;
 use crate::AppState;
 use crate::auth::AuthClient;
@@ -23,73 +25,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::config::{
-    ConfigDocument, ConfigError, ConfigOption, OfferSpec, apply_selections, offer, parse_document,
+    ConfigDocument, ConfigError, apply_selections, check_books_fit, parse_document,
     to_current_json, validate, validate_change, validate_connections,
 };
-use domain::reference_data::ReferenceData;
-use domain::{ClientId, CompanyId};
-use store::StoredConfig;
-
-/// The company's reference data, or 404 (unknown company) / 409 (none held yet).
-pub async fn reference_of(
-    state: &AppState,
-    client: ClientId,
-    company: CompanyId,
-) -> Result<ReferenceData, ApiError> {
-    state
-        .store
-        .company(client, company)
-        .await?
-        .ok_or_else(|| ApiError::company_not_found(company))?;
-    let stored = state.store.reference_data(client, company).await?;
-    stored.map(|s| s.data).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "reference_data_missing",
-            format!(
-                "No accounting reference data (accounts, tax rates, customers, suppliers) is held for company {company} yet, so there are no options to choose from; store it with PUT /companies/{company}/reference-data"
-            ),
-        )
-    })
-}
-
-/// The options offered from `reference` and the pushed tax components, with `stored`'s
-/// selections carried over.
-fn offered(
-    company: CompanyId,
-    reference: &ReferenceData,
-    components: Vec<ConfigOption>,
-    stored: Option<&StoredConfig>,
-) -> ConfigDocument {
-    let spec = OfferSpec {
-        company_id: Some(company),
-        commerce_tax_components: components,
-        ..OfferSpec::default()
-    };
-    offer(reference, &spec, stored.map(|s| &s.document))
-}
-
-/// The commerce tax components the client pushed (`PUT …/data/commerce-taxComponents`), live ones.
-async fn tax_components(
-    state: &AppState,
-    company: CompanyId,
-) -> Result<Vec<ConfigOption>, ApiError> {
-    let kind = domain::commerce::DatasetKind::TaxComponents;
-    let rows = state
-        .store
-        .records_written_since(company, kind, jiff::Timestamp::MIN, jiff::Timestamp::MAX)
-        .await?;
-    Ok(rows
-        .iter()
-        .filter(|r| !r.deleted)
-        .filter_map(|r| serde_json::from_str::<serde_json::Value>(&r.canonical_json).ok())
-        .map(|body| ConfigOption {
-            id: body["id"].as_str().unwrap_or_default().to_owned(),
-            name: body["name"].as_str().map(str::to_owned),
-        })
-        .filter(|o| !o.id.is_empty())
-        .collect())
-}
 
 fn answer(document: &ConfigDocument, version: Option<u64>) -> Response {
     let mut response = Json(to_current_json(document)).into_response();
@@ -114,17 +52,16 @@ pub fn item(e: ConfigError) -> ValidationItem {
     operation_id = "get-configuration",
     params(("companyId" = String, Path, format = Uuid)),
     responses((status = 200, description = "The configuration document, current shape; `ETag` is its version", body = Object),
-        (status = 404, body = ErrorBody), (status = 409, description = "No reference data held yet", body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, description = "The books are not read yet: being read (`Retry-After`), the read failed, or no platform is linked", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     AuthClient(client): AuthClient,
     Path(company): Path<String>,
 ) -> Result<Response, ApiError> {
     let company = company_id(&company)?;
-    let reference = reference_of(&state, client.id, company).await?;
+    let books = books_of(&state, client.id, company).await?;
     let stored = state.store.config(client.id, company).await?;
-    let components = tax_components(&state, company).await?;
-    let document = offered(company, &reference, components, stored.as_ref());
+    let document = offered(&state, company, &books, stored.as_ref()).await?;
     Ok(answer(&document, stored.map(|s| s.version)))
 }
 
@@ -137,7 +74,7 @@ pub async fn get(
     request_body(content = Object, description = "A configuration document: beta, interim flat or current shape"),
     responses((status = 200, description = "The stored document, current shape; `ETag` is its version", body = Object),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "No reference data held yet, or written meanwhile", body = ErrorBody)))]
+        (status = 409, description = "The books are not read yet, or the configuration was written meanwhile", body = ErrorBody)))]
 pub async fn set(
     State(state): State<AppState>,
     AuthClient(client): AuthClient,
@@ -146,7 +83,7 @@ pub async fn set(
     JsonBody(raw): JsonBody,
 ) -> Result<Response, ApiError> {
     let company = company_id(&company)?;
-    let reference = reference_of(&state, client.id, company).await?;
+    let books = books_of(&state, client.id, company).await?;
     let posted = parse_document(&raw)
         .map_err(|errors| ApiError::invalid(errors.into_iter().map(item).collect()))?;
     let stored = state.store.config(client.id, company).await?;
@@ -164,12 +101,16 @@ pub async fn set(
             ));
         }
     }
-    let components = tax_components(&state, company).await?;
     let mut document = apply_selections(
-        &offered(company, &reference, components, stored.as_ref()),
+        &offered(&state, company, &books, stored.as_ref()).await?,
         &posted.document,
     );
-    let mut errors = validate(&document);
+    let mut errors = check_books_fit(
+        &document,
+        &books.reference,
+        books.platform,
+        validate(&document),
+    );
     errors.extend(validate_change(
         stored.as_ref().map(|s| &s.document),
         &document,

@@ -54,9 +54,10 @@ pub async fn list(
         request,
         total,
     };
+    let books = state.store.reference_data(client.id, company).await?;
     let path = format!("/companies/{company}/connections");
     Ok(Json(Paged::new(page, &path, |c| {
-        ConnectionBody::new(c, &state.public_url)
+        ConnectionBody::new(c, &state.public_url).with_books(books.as_ref())
     })))
 }
 
@@ -150,7 +151,10 @@ pub async fn get(
         .connection(client.id, company, id)
         .await?
         .ok_or_else(|| ApiError::connection_not_found(id))?;
-    Ok(body(&state, connection))
+    let books = state.store.reference_data(client.id, company).await?;
+    Ok(Json(
+        ConnectionBody::new(connection, &state.public_url).with_books(books.as_ref()),
+    ))
 }
 
 /// Update a connection: `{"status": "Unlinked"}` unlinks it and forgets its credentials.
@@ -267,5 +271,10 @@ pub async fn authorize(
         .await?
         .ok_or_else(|| ApiError::connection_not_found(id))?;
     tracing::info!(company_id = %company, connection_id = %id, "connection authorized");
+    if connection.platform_key != domain::PlatformKey::Commerce {
+        state.connectors.forget(id);
+        engine::reference_read::queue_read(state.store.as_ref(), company, id, state.clock.now())
+            .await?;
+    }
     Ok(body(&state, connection))
 }

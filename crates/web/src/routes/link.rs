@@ -270,6 +270,18 @@ pub async fn callback(
     {
         Ok(Some(_)) => {
             tracing::info!(company_id = %note.company, connection_id = %connection.id, "connection linked by the merchant");
+            state.connectors.forget(connection.id);
+            if let Err(e) = engine::reference_read::queue_read(
+                state.store.as_ref(),
+                note.company,
+                connection.id,
+                state.clock.now(),
+            )
+            .await
+            {
+                // The configuration GET queues it again when it finds no read on record.
+                tracing::warn!(company_id = %note.company, connection_id = %connection.id, error = %e, "could not queue the reference data read");
+            }
             finish(
                 note.redirect.as_deref(),
                 "Linked",

@@ -1,5 +1,8 @@
 //! The client API's routes, one file per resource.
 
+pub mod accounting_data;
+pub mod accounting_push;
+pub mod books;
 pub mod companies;
 pub mod configuration;
 pub mod connections;

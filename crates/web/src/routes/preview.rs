@@ -11,8 +11,8 @@
 //! too, with `itemId: "configuration"` and a pointer into the configuration document; when
 //! they are the only problems the answer is 409 (the request was fine, the state is not).
 
+use super::books::books_of;
 use super::company_id;
-use super::configuration::reference_of;
 use crate::AppState;
 use crate::auth::AuthClient;
 use crate::body::{Fields, JsonBody};
@@ -69,7 +69,7 @@ pub async fn preview(
             "the request is incomplete",
         )]));
     };
-    let reference = reference_of(&state, client.id, company).await?;
+    let books = books_of(&state, client.id, company).await?;
     let stored = state.store.config(client.id, company).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,
@@ -79,11 +79,12 @@ pub async fn preview(
     })?;
     let input = PreviewInput {
         document: &stored.document,
-        reference: &reference,
+        reference: &books.reference,
         from,
         to,
         time_zone,
-        platform,
+        // The linked platform's rules unless the request names another.
+        platform: platform.or(books.platform),
         data,
     };
     run(&input).map(Json).map_err(refusal)

@@ -1,8 +1,9 @@
 //! `PUT/GET /companies/{companyId}/reference-data` (beyond Codat): the accounting platform's
 //! reference data held for a company, which the configuration's options are built from.
 //!
-//! Until the connectors read it from Xero, QuickBooks or hledger, the client (or a test, or
-//! the demo) stores it here. The body is the snapshot, replaced whole:
+//! A linked Xero, QuickBooks or hledger connection has it read by the service (see
+//! `engine::reference_read` and `GET /companies/{id}/dataStatus`); this endpoint stays only
+//! for a source we cannot connect to. The body is the snapshot, replaced whole:
 //! `{company{name, baseCurrency, country?}, accounts[], taxRates[], customers[], suppliers[]}`
 //! (see `docs/configuration.md`); every bad part is named by pointer.
 

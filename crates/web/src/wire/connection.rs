@@ -1,6 +1,8 @@
 use super::datetime;
 use domain::{Connection, ConnectionStatus, SourceType};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use store::StoredReferenceData;
 use utoipa::ToSchema;
 
 /// A company's connection (Codat `Connection`).
@@ -24,6 +26,11 @@ pub struct ConnectionBody {
     pub last_sync: Option<String>,
     pub created: String,
     pub data_connection_errors: Vec<ConnectionErrorBody>,
+    /// The books reached, once read (Codat `connectionInfo`): `organisationId` (Xero tenant id,
+    /// QuickBooks realm id, hledger base URL), `organisationName`, `baseCurrency`, `country`,
+    /// `booksReadAt`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub connection_info: BTreeMap<&'static str, String>,
 }
 
 /// Codat `dataConnectionError`.
@@ -63,6 +70,30 @@ impl ConnectionBody {
                     status: "Active",
                 })
                 .collect(),
+            connection_info: BTreeMap::new(),
         }
+    }
+
+    /// The same body naming the books reached, when `books` were read through it.
+    pub fn with_books(mut self, books: Option<&StoredReferenceData>) -> Self {
+        let Some(books) =
+            books.filter(|b| b.connection_id.is_some_and(|c| c.to_string() == self.id))
+        else {
+            return self;
+        };
+        let c = &books.data.company;
+        let info = &mut self.connection_info;
+        if let Some(id) = &c.platform_ref {
+            info.insert("organisationId", id.clone());
+        }
+        info.insert("organisationName", c.name.clone());
+        if !c.base_currency.is_empty() {
+            info.insert("baseCurrency", c.base_currency.clone());
+        }
+        if let Some(country) = &c.country {
+            info.insert("country", country.clone());
+        }
+        info.insert("booksReadAt", datetime(books.fetched));
+        self
     }
 }

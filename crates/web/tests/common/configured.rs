@@ -34,14 +34,15 @@ pub fn config_path(company: &str) -> String {
     format!("/config/companies/{company}/sync/commerce")
 }
 
-/// A company with a linked commerce and a linked hledger connection, and, if asked, reference data.
+/// A company with a linked commerce and a linked Xero connection (credentials handed over; no
+/// worker reads its books here), and, if asked, reference data.
 pub async fn company(app: &TestApp, with_reference: bool) -> String {
     let company = app.create_company("Configured Shop").await["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let connections = format!("/companies/{company}/connections");
-    for key in ["cmrc", "hldg"] {
+    for key in ["cmrc", "gbol"] {
         let (status, c) = app
             .call(
                 Method::POST,
@@ -50,9 +51,10 @@ pub async fn company(app: &TestApp, with_reference: bool) -> String {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{c}");
-        if key == "hldg" {
+        if key == "gbol" {
             let path = format!("{connections}/{}/authorization", c["id"].as_str().unwrap());
-            let auth = json!({"baseUrl": "http://127.0.0.1:5000"});
+            let auth = json!({"accessToken": "access", "refreshToken": "refresh",
+                "expiresAt": "2030-01-01T00:00:00Z", "tenantId": "6b2b5d3a-1f0e-4c5e-9a8b-0c1d2e3f4a5b"});
             let (status, c) = app.call(Method::PUT, &path, Some(auth)).await;
             assert_eq!(
                 (status, c["status"].as_str()),

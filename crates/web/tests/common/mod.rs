@@ -58,6 +58,7 @@ impl TestApp {
                 .into_iter()
                 .filter_map(|p| platforms::authorize::OAuthApp::sandbox(p, &sandbox_base)),
             );
+            state = state.with_connectors(engine::ConnectorSettings::sandbox(&base));
             let sandbox = sandbox::SandboxState::new(sandbox::SandboxOptions::new(sandbox_base));
             router = router.nest("/sandbox", sandbox::router(sandbox));
         }
