@@ -34,7 +34,7 @@ enum Prototype {
     operation_id = "create-accounting-record",
     params(("companyId" = String, Path, format = Uuid), ("connectionId" = String, Path, format = Uuid),
         ("dataType" = String, Path, description = "accounts, customers or suppliers")),
-    request_body(content = Object, description = "accounts: Codat `accountPrototype` `{name, nominalCode?, description?, type, fullyQualifiedCategory?, isBankAccount?, currency?}`; customers: `{customerName}`; suppliers: `{supplierName}`"),
+    request_body(content = Object, description = "accounts: Codat `accountPrototype` `{name, nominalCode?, description?, type, fullyQualifiedCategory?, isBankAccount?, currency?, bankAccountNumber? (Xero bank accounts)}`; customers: `{customerName}`; suppliers: `{supplierName}`"),
     responses((status = 200, description = "Codat `PushOperation` with `status: Success` and the created record as `data`", body = Object),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 502, description = "The platform could not be reached", body = ErrorBody)))]
@@ -185,6 +185,7 @@ fn prototype(data_type: &str, raw: &Value) -> Result<Prototype, ApiError> {
             let description = text(&mut fields, "description");
             let category = text(&mut fields, "fullyQualifiedCategory");
             let currency = text(&mut fields, "currency");
+            let bank_account_number = text(&mut fields, "bankAccountNumber");
             if currency
                 .as_deref()
                 .is_some_and(|c| c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()))
@@ -211,7 +212,7 @@ fn prototype(data_type: &str, raw: &Value) -> Result<Prototype, ApiError> {
                     account_type,
                     fully_qualified_category: category,
                     is_bank_account: is_bank,
-                    bank_account_number: None,
+                    bank_account_number,
                     // A bank account takes payments; so does a clearing asset account made for
                     // payments (the Sync Flow creates these).
                     payments_allowed: is_bank || account_type == AccountType::Asset,

@@ -1,0 +1,7 @@
+//! What the journey tests share: the binary as a server, the merchant's week, the journey's steps.
+
+#![allow(dead_code)]
+
+pub mod flow;
+pub mod server;
+pub mod week;
