@@ -298,3 +298,312 @@ async fn xero_journey_on_postgres() {
     };
     xero_journey(Some(&db.url)).await;
 }
+
+/// QuickBooks' documents of `entity` in the books.
+fn qbo_docs<'b>(books: &'b Value, entity: &str) -> Vec<&'b Value> {
+    books[entity].as_array().into_iter().flatten().collect()
+}
+
+/// Sales per QuickBooks tax rate: (net taxable, tax), credit memos deducted.
+fn qbo_sales_by_tax_rate(books: &Value) -> BTreeMap<String, (Decimal, Decimal)> {
+    let mut out: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    for (entity, sign) in [
+        ("Invoice", Decimal::ONE),
+        ("CreditMemo", Decimal::NEGATIVE_ONE),
+    ] {
+        for doc in qbo_docs(books, entity) {
+            for line in doc["TxnTaxDetail"]["TaxLine"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let detail = &line["TaxLineDetail"];
+                let rate = detail["TaxRateRef"]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let entry = out.entry(rate).or_default();
+                entry.0 += sign * dec(&detail["NetAmountTaxable"]);
+                entry.1 += sign * dec(&line["Amount"]);
+            }
+        }
+    }
+    out
+}
+
+async fn quickbooks_gb_journey(database_url: Option<&str>) {
+    let server = Server::start(database_url);
+    let tenant = server
+        .ok(
+            Method::POST,
+            "/sandbox/quickbooks/_control/tenants",
+            Some(&json!({"name": "Bob's Bikes Ltd", "country": "GB"})),
+        )
+        .await["realmId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (company, connection) = company_with(&server, "Bob's Bikes", "qhyg").await;
+    let connection_id = connection["id"].as_str().unwrap().to_owned();
+    consent(&server, connection["linkUrl"].as_str().unwrap(), &tenant).await;
+    offered(&server, &company).await;
+    let linked = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/connections/{connection_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        linked["connectionInfo"]["organisationId"],
+        tenant.as_str(),
+        "{linked}"
+    );
+    assert_eq!(
+        linked["connectionInfo"]["organisationName"], "Bob's Bikes Ltd",
+        "{linked}"
+    );
+    let info = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/data/info"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            info["baseCurrency"].as_str(),
+            info["automatedSalesTax"].as_bool()
+        ),
+        (Some("GBP"), Some(false)),
+        "{info}"
+    );
+
+    // The merchant's PayPal balance, made from the flow.
+    let push = format!("/companies/{company}/connections/{connection_id}/push/accounts");
+    let paypal =
+        json!({"name": "PayPal", "type": "Asset", "isBankAccount": true, "currency": "GBP"});
+    server.ok(Method::POST, &push, Some(&paypal)).await;
+    let mut doc = offered(&server, &company).await;
+    choose_account(&mut doc, "sales", "sales", "Sales");
+    choose_account(&mut doc, "sales", "refund", "Refunds");
+    choose_account(&mut doc, "sales", "gratuity", "Gratuity Liability");
+    choose_tax_rate(&mut doc, "20", "20.0% S");
+    choose_tax_rate(&mut doc, "5", "5.0% R");
+    choose_tax_rate(&mut doc, "0", "0.0% Z");
+    let customer = by_name(
+        &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
+        "Commerce Sales",
+    );
+    doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
+    choose_account(&mut doc, "payments", "card", "Card Clearing");
+    choose_account(&mut doc, "payments", "cash", "Cash on Hand");
+    choose_account(&mut doc, "payments", "paypal", "PayPal");
+    choose_account(&mut doc, "payments", "payout", "Checking");
+    choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
+    let supplier = by_name(
+        &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
+        "Payment Processor Inc",
+    );
+    doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
+    let zero = by_name(
+        &doc["configuration"]["sales"]["newTaxRates"]["defaultZeroTaxRateOptions"],
+        "No VAT",
+    );
+    doc["configuration"]["sales"]["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(zero);
+    sync_everything(&mut doc);
+
+    // QuickBooks pays the fee bills from the card account, and only from a Bank account: the
+    // Other Current Asset "Card Clearing" is refused before any sync could fail on it.
+    let config = format!("/config/companies/{company}/sync/commerce");
+    let (status, refused) = server.call(Method::POST, &config, Some(&doc)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let error = &refused["validation"]["errors"][0];
+    assert_eq!(
+        (error["pointer"].as_str(), error["validatorName"].as_str()),
+        (
+            Some("/configuration/payments/accounts/card/selectedAccountId"),
+            Some("books.account_cannot_pay_bills")
+        ),
+        "{refused}"
+    );
+    // So the merchant makes a bank-type clearing account from the flow and picks it.
+    let clearing = json!({"name": "Card Clearing (Bank)", "type": "Asset", "isBankAccount": true, "currency": "GBP"});
+    server.ok(Method::POST, &push, Some(&clearing)).await;
+    let fresh = offered(&server, &company).await;
+    doc["configuration"]["payments"]["accounts"]["card"]["accountOptions"] =
+        fresh["configuration"]["payments"]["accounts"]["card"]["accountOptions"].clone();
+    choose_account(&mut doc, "payments", "card", "Card Clearing (Bank)");
+    server.ok(Method::POST, &config, Some(&doc)).await;
+
+    let week = week();
+    push_week(&server, &company, &week).await;
+    let status = sync_week(&server, &company).await;
+    assert_eq!(status["syncStatusCode"], 2000, "{status}");
+    let books = server
+        .ok(
+            Method::GET,
+            &format!("/sandbox/quickbooks/_control/tenants/{tenant}/books"),
+            None,
+        )
+        .await;
+    check_quickbooks_books(&books, &week.totals, &doc);
+}
+
+fn check_quickbooks_books(books: &Value, t: &WeekTotals, doc: &Value) {
+    // QuickBooks reports tax per tax *rate* (the code's rate detail): 20.0% S is rate 1, 5.0% R rate 2.
+    let by_rate = qbo_sales_by_tax_rate(books);
+    for (key, rate) in [("20", "1"), ("5", "2")] {
+        assert_eq!(
+            by_rate.get(rate),
+            t.by_rate.get(key),
+            "sales at {key}%: {by_rate:?}"
+        );
+    }
+    let account_id = |key: &str| {
+        doc["configuration"]["payments"]["accounts"][key]["selectedAccountId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mut received: BTreeMap<String, Decimal> = BTreeMap::new();
+    for p in qbo_docs(books, "Payment") {
+        let account = p["DepositToAccountRef"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        *received.entry(account).or_default() += dec(&p["TotalAmt"]);
+    }
+    for (key, kind) in [("card", "Card"), ("cash", "Cash"), ("paypal", "Paypal")] {
+        assert_eq!(
+            received.get(&account_id(key)),
+            t.received_by_payment_type.get(kind),
+            "{kind}: {received:?}"
+        );
+    }
+    let fees: Decimal = qbo_docs(books, "Bill")
+        .iter()
+        .map(|b| dec(&b["TotalAmt"]))
+        .sum();
+    assert_eq!(fees, t.fees, "fee bills");
+    let payouts: Decimal = qbo_docs(books, "Transfer")
+        .iter()
+        .map(|b| dec(&b["Amount"]))
+        .sum();
+    assert_eq!(payouts, t.payouts, "payouts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quickbooks_gb_journey_on_sqlite() {
+    quickbooks_gb_journey(None).await;
+}
+
+/// Bob's Bikes' hledger books before the first sync: accounts and currency declared.
+const HLEDGER_CHART: &str = "\
+commodity 1000.00 GBP
+
+account assets:cash
+account assets:stripe
+account assets:paypal
+account assets:bank:current
+account liabilities:vat
+account liabilities:tips
+account income:sales
+account income:refunds
+account expenses:payment fees
+";
+
+/// hledger, linked by authorization handover (a `baseUrl`), configured for journal entries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hledger_journey_on_sqlite() {
+    let Some(web) = testkit::hledger::HledgerWeb::start(HLEDGER_CHART, "the hledger journey").await
+    else {
+        return;
+    };
+    let server = Server::start(None);
+    let (company, connection) = company_with(&server, "Bob's Bikes", "hldg").await;
+    let connection_id = connection["id"].as_str().unwrap();
+    let handover = format!("/companies/{company}/connections/{connection_id}/authorization");
+    let linked = server
+        .ok(
+            Method::PUT,
+            &handover,
+            Some(&json!({"baseUrl": web.base_url})),
+        )
+        .await;
+    assert_eq!(linked["status"], "Linked");
+    let mut doc = offered(&server, &company).await;
+    // A ledger without tax-rate objects is asked for what it needs and nothing else.
+    assert_eq!(
+        doc["configuration"]["mapSettings"]["outputFormat"], "JournalEntry",
+        "{doc}"
+    );
+    assert!(
+        doc["configuration"]["sales"].get("taxRates").is_none(),
+        "{doc}"
+    );
+    assert_eq!(
+        doc["configuration"]["sales"]["accounts"]["taxLiability"]["required"],
+        true
+    );
+    choose_account(&mut doc, "sales", "sales", "income:sales");
+    choose_account(&mut doc, "sales", "refund", "income:refunds");
+    choose_account(&mut doc, "sales", "gratuity", "liabilities:tips");
+    choose_account(&mut doc, "sales", "taxLiability", "liabilities:vat");
+    choose_account(&mut doc, "payments", "card", "assets:stripe");
+    choose_account(&mut doc, "payments", "cash", "assets:cash");
+    choose_account(&mut doc, "payments", "paypal", "assets:paypal");
+    choose_account(&mut doc, "payments", "payout", "assets:bank:current");
+    choose_account(&mut doc, "fees", "paymentFee", "expenses:payment fees");
+    sync_everything(&mut doc);
+    server
+        .ok(
+            Method::POST,
+            &format!("/config/companies/{company}/sync/commerce"),
+            Some(&doc),
+        )
+        .await;
+
+    let week = week();
+    push_week(&server, &company, &week).await;
+    let status = sync_week(&server, &company).await;
+    assert_eq!(status["syncStatusCode"], 2000, "{status}");
+
+    web.hledger(&["check", "--strict"])
+        .expect("hledger finds the journal sound");
+    let t = &week.totals;
+    let balance = |account: &str| {
+        web.balances()
+            .get(&(account.to_owned(), "GBP".to_owned()))
+            .copied()
+            .unwrap_or_default()
+    };
+    let net: Decimal = t.by_rate.values().map(|(n, _)| *n).sum();
+    let tax: Decimal = t.by_rate.values().map(|(_, x)| *x).sum();
+    assert_eq!(
+        balance("income:sales") + balance("income:refunds"),
+        -net,
+        "sales net of refunds"
+    );
+    assert_eq!(balance("liabilities:vat"), -tax, "VAT owed");
+    assert_eq!(balance("liabilities:tips"), -t.gratuity, "tips owed");
+    assert_eq!(
+        balance("assets:cash"),
+        t.by_payment_type["Cash"],
+        "cash takings"
+    );
+    assert_eq!(balance("expenses:payment fees"), t.fees, "fees");
+    assert_eq!(balance("assets:bank:current"), t.payouts, "payouts");
+    assert_eq!(
+        balance("assets:stripe") + balance("assets:paypal"),
+        t.by_payment_type["Card"] + t.by_payment_type["Paypal"] - t.fees - t.payouts,
+        "processor balances"
+    );
+    let written = web.transaction_count();
+    let again = sync_week(&server, &company).await;
+    assert!(
+        matches!(again["syncStatusCode"].as_u64(), Some(2000 | 2040 | 5080)),
+        "{again}"
+    );
+    assert_eq!(web.transaction_count(), written, "a repeat writes nothing");
+}

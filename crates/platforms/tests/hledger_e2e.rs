@@ -25,11 +25,10 @@ use platforms::{
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use testkit::hledger::HledgerWeb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -51,123 +50,6 @@ account income:refunds
 account expenses:payment fees
 account expenses:payment fees:refunds
 ";
-
-/// `hledger-web --serve-api` on a free loopback port over a fresh journal; killed on drop.
-struct HledgerWeb {
-    child: Child,
-    base_url: String,
-    journal: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for HledgerWeb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl HledgerWeb {
-    /// Starts one, or `None` (after saying so, or failing under CI) when hledger is missing.
-    async fn start() -> Option<Self> {
-        for tool in ["hledger", "hledger-web"] {
-            let installed = Command::new(tool)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if !installed {
-                store::testing::skip_or_fail(
-                    "the hledger end-to-end test",
-                    &format!("`{tool}` is not installed (apt-get install hledger hledger-web)"),
-                );
-                return None;
-            }
-        }
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let journal = dir.path().join("books.journal");
-        std::fs::write(&journal, CHART).expect("the journal is written");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new("hledger-web")
-            .args(["--serve-api", "--host", "127.0.0.1", "--port"])
-            .arg(port.to_string())
-            .arg("-f")
-            .arg(&journal)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("hledger-web starts");
-        let web = HledgerWeb {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            journal,
-            _dir: dir,
-        };
-        // Up when /version answers; hledger-web takes a moment to read the journal.
-        let http = reqwest::Client::new();
-        for _ in 0..300 {
-            let answer = http.get(format!("{}/version", web.base_url)).send().await;
-            if answer.is_ok_and(|a| a.status().is_success()) {
-                return Some(web);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("hledger-web did not answer /version at {}", web.base_url);
-    }
-
-    fn connector(&self) -> HledgerConnector {
-        connector_at(&self.base_url)
-    }
-
-    /// `hledger -f <journal> <args>`: its standard output, or a failure with its error.
-    fn hledger(&self, args: &[&str]) -> Result<String, String> {
-        hledger_on(&self.journal, args)
-    }
-
-    /// The journal's balances by (account, commodity), from `hledger bal`.
-    fn balances(&self) -> BTreeMap<(String, String), Decimal> {
-        let csv = self
-            .hledger(&["bal", "--flat", "-O", "csv", "--layout=bare"])
-            .expect("hledger bal runs");
-        csv.lines()
-            .skip(1)
-            .map(|row| {
-                let cells: Vec<&str> = row.split(',').map(|c| c.trim_matches('"')).collect();
-                let amount = Decimal::from_str(cells[2])
-                    .unwrap_or_else(|e| panic!("balance {row:?} is not a decimal: {e}"));
-                ((cells[0].to_owned(), cells[1].to_owned()), amount)
-            })
-            .filter(|((account, _), _)| account != "total")
-            .collect()
-    }
-
-    /// Transactions in the journal file as hledger itself reads it.
-    fn transaction_count(&self) -> usize {
-        self.hledger(&["print", "-O", "json"])
-            .map(|out| {
-                serde_json::from_str::<Vec<Value>>(&out)
-                    .expect("print -O json is JSON")
-                    .len()
-            })
-            .expect("hledger print runs")
-    }
-}
-
-fn hledger_on(journal: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("hledger")
-        .arg("-f")
-        .arg(journal)
-        .args(args)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
 
 fn connector_at(base_url: &str) -> HledgerConnector {
     // As a connection hands it over: `PUT …/authorization` with `{"baseUrl": …}`.
@@ -353,10 +235,10 @@ fn the_day_mapped() -> Vec<Document> {
 
 #[tokio::test]
 async fn a_mapped_day_lands_once_balanced_and_to_the_cent() {
-    let Some(web) = HledgerWeb::start().await else {
+    let Some(web) = HledgerWeb::start(CHART, "the hledger end-to-end test").await else {
         return;
     };
-    let ledger = web.connector();
+    let ledger = connector_at(&web.base_url);
     assert_eq!(ledger.version().await.unwrap(), "1.25");
     assert!(ledger.supports(DocumentKind::JournalEntry));
     assert!(!ledger.supports(DocumentKind::Invoice));
@@ -416,7 +298,7 @@ async fn a_mapped_day_lands_once_balanced_and_to_the_cent() {
     );
 
     // The same documents again (a retried run, a second process): found, not doubled.
-    let again = web.connector();
+    let again = connector_at(&web.base_url);
     for (d, w) in documents.iter().zip(&written) {
         assert_eq!(&again.write(d).await.unwrap(), w);
         assert_eq!(again.find(&d.key).await.unwrap().as_ref(), Some(w));
@@ -457,10 +339,10 @@ fn regex_escape(text: &str) -> String {
 
 #[tokio::test]
 async fn reference_data_is_the_journals_accounts_typed_by_their_names() {
-    let Some(web) = HledgerWeb::start().await else {
+    let Some(web) = HledgerWeb::start(CHART, "the hledger end-to-end test").await else {
         return;
     };
-    let reference = web.connector().reference_data().await.unwrap();
+    let reference = connector_at(&web.base_url).reference_data().await.unwrap();
     assert_eq!(reference.company.name, "Bob's Bikes");
     // Nothing configured and no amount in the journal yet: no currency to tell.
     assert_eq!(reference.company.base_currency, "");
@@ -495,14 +377,17 @@ async fn reference_data_is_the_journals_accounts_typed_by_their_names() {
 
 #[tokio::test]
 async fn an_account_missing_from_the_journal_is_refused_and_the_file_stays_valid() {
-    let Some(web) = HledgerWeb::start().await else {
+    let Some(web) = HledgerWeb::start(CHART, "the hledger end-to-end test").await else {
         return;
     };
     let mut s = settings();
     s.accounts.sales = "income:shop sales".into();
     let period = PeriodRef::day("bobs-bikes", jiff::civil::date(2024, 5, 1));
     let out = map_period(&s, &period, &the_day(), &SyncedState::default()).unwrap();
-    let e = web.connector().write(&out.documents[0]).await.unwrap_err();
+    let e = connector_at(&web.base_url)
+        .write(&out.documents[0])
+        .await
+        .unwrap_err();
     let PlatformError::Validation {
         problem,
         platform_message,
@@ -523,7 +408,7 @@ async fn an_account_missing_from_the_journal_is_refused_and_the_file_stays_valid
 
 #[tokio::test]
 async fn an_answer_lost_after_the_write_is_looked_up_not_written_twice() {
-    let Some(web) = HledgerWeb::start().await else {
+    let Some(web) = HledgerWeb::start(CHART, "the hledger end-to-end test").await else {
         return;
     };
     let proxy = LosingProxy::start(&web.base_url).await;

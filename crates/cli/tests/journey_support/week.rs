@@ -22,6 +22,8 @@ pub struct WeekTotals {
     pub gratuity: Decimal,
     /// Per payment type: money received less refunded, tips included.
     pub by_payment_type: BTreeMap<String, Decimal>,
+    /// Per payment type: money received, refunds left out.
+    pub received_by_payment_type: BTreeMap<String, Decimal>,
     pub fees: Decimal,
     pub payouts: Decimal,
 }
@@ -108,6 +110,12 @@ pub fn week() -> Week {
             );
             w.totals.gratuity += tip;
             *w.totals.by_payment_type.entry(kind.to_owned()).or_default() += paid;
+            if paid > Decimal::ZERO {
+                *w.totals
+                    .received_by_payment_type
+                    .entry(kind.to_owned())
+                    .or_default() += paid;
+            }
             (payment, paid, stamp)
         };
         let fee = |w: &mut Week, payment: &str, amount: Decimal, stamp: &str| {
