@@ -7,6 +7,7 @@
 //! Queries use sqlx's runtime API, not its macros, so no database is needed to build.
 
 pub mod baseline;
+mod client_settings;
 mod clients;
 mod companies;
 mod config_rows;
@@ -29,6 +30,7 @@ pub mod testing;
 mod time;
 mod webhooks;
 
+pub use client_settings::ClientSettingsStore;
 pub use clients::{Client, ClientStore};
 pub use companies::{CompanyStore, CompanyUpdate};
 pub use configuration::{ConfigStore, ScheduledCompany, StoredConfig};
@@ -59,6 +61,7 @@ use std::sync::Arc;
 /// queries for companies in one place; `Store` is what the rest of the service holds.
 pub trait Store:
     ClientStore
+    + ClientSettingsStore
     + CompanyStore
     + ConnectionStore
     + ConfigStore

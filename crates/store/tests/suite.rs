@@ -30,6 +30,7 @@ mod backends {
     on_every_backend!(connections_lifecycle);
     on_every_backend!(deleting_a_company_removes_its_connections);
     on_every_backend!(concurrent_writes_all_land);
+    on_every_backend!(client_settings_are_each_clients_own);
 }
 
 fn new_company(name: &str) -> NewCompany {
@@ -491,4 +492,31 @@ async fn reopen_on_every_backend() {
 async fn unsupported_urls_are_refused_clearly() {
     let err = store::open("mysql://localhost/db").await.err().unwrap();
     assert!(err.to_string().contains("sqlite://"), "{err}");
+}
+
+async fn client_settings_are_each_clients_own(store: Arc<dyn Store>) {
+    let a = store.ensure_client("settings-a").await.unwrap();
+    let b = store.ensure_client("settings-b").await.unwrap();
+    let name = "visibleAccounts.gbol";
+    assert_eq!(store.client_setting(a.id, name).await.unwrap(), None);
+    let now = jiff::Timestamp::now();
+    let first = serde_json::json!(["sales-accounts-sales"]);
+    store
+        .put_client_setting(a.id, name, &first, now)
+        .await
+        .unwrap();
+    let second = serde_json::json!(["payments-accounts-card", "sales-accounts-sales"]);
+    store
+        .put_client_setting(a.id, name, &second, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.client_setting(a.id, name).await.unwrap(),
+        Some(second)
+    );
+    assert_eq!(
+        store.client_setting(b.id, name).await.unwrap(),
+        None,
+        "another client's"
+    );
 }

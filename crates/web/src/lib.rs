@@ -19,7 +19,7 @@ use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
     accounting_data, accounting_push, companies, configuration, connections, health, integrations,
-    link, preview, push, push_items, reference_data, syncs, webhooks,
+    link, preview, push, push_items, reference_data, syncs, visible_accounts, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -210,6 +210,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/config/companies/{companyId}/sync/commerce",
             get(configuration::get).post(configuration::set),
+        )
+        .route(
+            "/clients/{clientId}/config/ui/accounts/platform/{platformKey}",
+            get(visible_accounts::get),
+        )
+        .route(
+            "/sync/commerce/config/ui/accounts/platform/{platformKey}",
+            post(visible_accounts::set),
         )
         .route("/config/integrations", get(integrations::list))
         .route(

@@ -420,3 +420,72 @@ async fn writes_are_versioned_and_companies_are_the_clients_own() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_client_narrows_the_account_slots_its_merchants_see() {
+    for app in TestApp::on_every_backend().await {
+        let company = company(&app, true).await;
+        let client = app.store.ensure_client("test-client").await.unwrap().id;
+        let path = format!("/clients/{client}/config/ui/accounts/platform/gbol");
+        let (status, all) = app.call(Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{all}");
+        let every: Vec<&str> = all["visibleAccounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(
+            every.contains(&"payments-accounts-swish"),
+            "all slots by default: {every:?}"
+        );
+
+        let set = "/sync/commerce/config/ui/accounts/platform/gbol";
+        let (status, error) = app
+            .call(
+                Method::POST,
+                set,
+                Some(json!({"visibleAccounts": ["payments-accounts-cash", "card", 3]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            pointers(&error),
+            ["/visibleAccounts/1", "/visibleAccounts/2"]
+        );
+        let narrowed =
+            json!({"visibleAccounts": ["payments-accounts-cash", "payments-accounts-payout"]});
+        let (status, saved) = app.call(Method::POST, set, Some(narrowed.clone())).await;
+        assert_eq!((status, &saved), (StatusCode::OK, &narrowed));
+        assert_eq!(app.call(Method::GET, &path, None).await.1, narrowed);
+
+        let (_, doc) = app.call(Method::GET, &config_path(&company), None).await;
+        let payments: Vec<&String> = doc["configuration"]["payments"]["accounts"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            payments,
+            ["card", "cash", "payout"],
+            "required card stays: {doc}"
+        );
+        let sales: Vec<&String> = doc["configuration"]["sales"]["accounts"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(sales, ["sales", "refund"], "required sales slots stay");
+
+        // Another client's id is not reachable with this key.
+        let other = app.store.ensure_client("someone-else").await.unwrap().id;
+        let (status, _) = app
+            .call(
+                Method::GET,
+                &format!("/clients/{other}/config/ui/accounts/platform/gbol"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

@@ -119,6 +119,13 @@ impl Configuration {
         Self::selected_account(self.payments.as_ref()?.accounts.as_ref(), key)
     }
 
+    /// The account a payment type's money goes to: its `payments.accounts` slot, else its
+    /// `newPayments.accounts` slot (where payment types that start later are mapped).
+    pub fn payment_type_account(&self, key: &str) -> Option<&str> {
+        self.payments_account(key)
+            .or_else(|| Self::selected_account(self.new_payments.as_ref()?.accounts.as_ref(), key))
+    }
+
     /// The account chosen for a `fees.accounts` key (`paymentFee`, `paymentFeeRefund`…).
     pub fn fees_account(&self, key: &str) -> Option<&str> {
         Self::selected_account(self.fees.as_ref()?.accounts.as_ref(), key)

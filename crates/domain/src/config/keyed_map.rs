@@ -39,6 +39,11 @@ impl<V> KeyedMap<V> {
         }
     }
 
+    /// Keeps the entries `keep` says yes to, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &V) -> bool) {
+        self.0.retain(|(k, v)| keep(k, v));
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
     }

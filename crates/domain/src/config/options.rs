@@ -357,6 +357,55 @@ pub fn offer(
 
 pub use super::merge::apply_selections;
 
+/// The account slots of `doc` in the visible-accounts vocabulary: `<section>-accounts-<key>`
+/// (`sales-accounts-sales`, `payments-accounts-card`).
+pub fn account_slot_keys(doc: &ConfigDocument) -> Vec<String> {
+    let c = &doc.configuration;
+    let sections = [
+        ("sales", c.sales.as_ref().and_then(|s| s.accounts.as_ref())),
+        (
+            "payments",
+            c.payments.as_ref().and_then(|p| p.accounts.as_ref()),
+        ),
+        ("fees", c.fees.as_ref().and_then(|f| f.accounts.as_ref())),
+    ];
+    sections
+        .into_iter()
+        .flat_map(|(section, accounts)| {
+            accounts
+                .into_iter()
+                .flat_map(|a| a.iter())
+                .map(move |(key, _)| format!("{section}-accounts-{key}"))
+        })
+        .collect()
+}
+
+/// Leaves only the account slots a client made visible (Codat's visible accounts), plus every
+/// required slot and every slot already chosen: hiding must not make a configuration
+/// impossible or lose a merchant's choice.
+pub fn narrow_to_visible(doc: &mut ConfigDocument, visible: &[String]) {
+    let c = &mut doc.configuration;
+    let sections = [
+        ("sales", c.sales.as_mut().and_then(|s| s.accounts.as_mut())),
+        (
+            "payments",
+            c.payments.as_mut().and_then(|p| p.accounts.as_mut()),
+        ),
+        ("fees", c.fees.as_mut().and_then(|f| f.accounts.as_mut())),
+    ];
+    for (section, accounts) in sections {
+        if let Some(accounts) = accounts {
+            accounts.retain(|key, slot| {
+                slot.required == Some(true)
+                    || slot.selected_account_id.is_some()
+                    || visible
+                        .iter()
+                        .any(|v| *v == format!("{section}-accounts-{key}"))
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 #[path = "options_tests.rs"]
 mod tests;

@@ -182,3 +182,36 @@ fn offering_again_carries_the_previous_choices_over() {
     assert_eq!(again, previous);
     assert!(again.is_ready());
 }
+
+#[test]
+fn a_client_narrows_the_visible_slots_but_never_hides_a_required_or_chosen_one() {
+    let r = reference();
+    let mut doc = offer(&r, &OfferSpec::default(), None);
+    let all = account_slot_keys(&doc);
+    assert!(
+        all.contains(&"payments-accounts-swish".to_owned()),
+        "{all:?}"
+    );
+    doc.configuration
+        .payments
+        .as_mut()
+        .unwrap()
+        .accounts
+        .as_mut()
+        .unwrap()
+        .get_mut("vipps")
+        .unwrap()
+        .selected_account_id = Some("b1-091".into());
+    narrow_to_visible(&mut doc, &["payments-accounts-cash".to_owned()]);
+    let left = account_slot_keys(&doc);
+    assert_eq!(
+        left,
+        [
+            "sales-accounts-sales",    // required
+            "sales-accounts-refund",   // required
+            "payments-accounts-card",  // required
+            "payments-accounts-cash",  // visible
+            "payments-accounts-vipps", // chosen already
+        ]
+    );
+}

@@ -18,7 +18,8 @@
 //!   leave it); it is required once payments or fees are synced or a payout account is set.
 //! - `payments.accounts` keys map to commerce payment types by `payment_account_key`; `payout`
 //!   is the payout account; other keys (`paypalQr`, `manual`) name no payment type and are
-//!   not used by the engine.
+//!   not used by the engine. A payment type with no `payments` slot chosen takes its
+//!   `newPayments` slot (Codat's section for payment types that start later).
 //! - Fee refunds go to the fee account when no refund account is chosen; fee lines use the
 //!   zero tax rate (`newTaxRates.selectedDefaultZeroTaxRateId`, else the `0` tax rate).
 //! - Invoice-level grouping `Location` / `Country` split documents; anything else is refused.
@@ -292,18 +293,13 @@ impl Resolver<'_> {
     }
 
     fn payment_accounts(&mut self) -> (Vec<(PaymentType, String)>, Option<String>) {
-        let accounts = self.c.payments.as_ref().and_then(|p| p.accounts.as_ref());
         let mut mapped = Vec::new();
-        for (key, slot) in accounts.iter().flat_map(|a| a.iter()) {
-            let Some(id) = slot.selected_account_id.clone() else {
-                continue;
-            };
-            let kind = PaymentType::all()
-                .iter()
-                .copied()
-                .find(|t| payment_account_key(t.as_str()) == key);
-            if let Some(kind) = kind {
-                mapped.push((kind, id));
+        for kind in PaymentType::all().iter().copied() {
+            if let Some(id) = self
+                .c
+                .payment_type_account(&payment_account_key(kind.as_str()))
+            {
+                mapped.push((kind, id.to_owned()));
             }
         }
         (mapped, self.c.payments_account("payout").map(str::to_owned))

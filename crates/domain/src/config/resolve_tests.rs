@@ -220,3 +220,34 @@ fn categories_grouping_bank_fees_and_journal_tax_liability() {
     assert!(fees.fee_account_is_bank);
     assert_eq!(fees.payment_fee_refund_account, "b1-092");
 }
+
+#[test]
+fn a_payment_type_without_a_payments_account_takes_its_new_payments_account() {
+    let reference = reference();
+    let mut doc = example();
+    let mut new = crate::config::document::Payments {
+        sync_payments: Some(true),
+        accounts: Some(Default::default()),
+    };
+    new.accounts.as_mut().unwrap().insert(
+        "paypal",
+        crate::config::document::ConfigAccount {
+            selected_account_id: Some("b1-091".into()),
+            ..Default::default()
+        },
+    );
+    doc.configuration.new_payments = Some(new);
+    assert!(crate::config::check_payment_types(&doc, ["Paypal"]).is_empty());
+    let s = MappingSettings::from_config(&doc, &reference).unwrap();
+    assert!(
+        s.payment_accounts
+            .contains(&(PaymentType::Paypal, "b1-091".to_owned())),
+        "{:?}",
+        s.payment_accounts
+    );
+    // A `payments` slot wins over `newPayments`.
+    assert_eq!(
+        doc.configuration.payment_type_account("card"),
+        Some("b1-090")
+    );
+}

@@ -210,7 +210,7 @@ pub fn check_payment_types<'a>(
     let mut errors = Vec::new();
     for payment_type in payment_types {
         let key = payment_account_key(payment_type);
-        if seen.contains(&key) || doc.configuration.payments_account(&key).is_some() {
+        if seen.contains(&key) || doc.configuration.payment_type_account(&key).is_some() {
             continue;
         }
         errors.push(ConfigError::new(

@@ -1,5 +1,6 @@
 //! The PostgreSQL store: the scale-out path, shared by any number of API and worker processes.
 
+mod client_settings;
 mod clients;
 mod companies;
 mod configuration;

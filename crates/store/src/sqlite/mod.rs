@@ -5,6 +5,7 @@
 //! writes queue in our process instead of failing with SQLITE_BUSY, which a deferred
 //! read-then-write transaction does at once, ignoring `busy_timeout`.
 
+mod client_settings;
 mod clients;
 mod companies;
 mod configuration;

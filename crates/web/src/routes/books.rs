@@ -10,6 +10,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::http::StatusCode;
+use domain::config::options::narrow_to_visible;
 use domain::config::{ConfigDocument, OfferSpec, offer};
 use domain::preview::Platform;
 use domain::reference_data::ReferenceData;
@@ -115,9 +116,10 @@ pub async fn books_of(
 }
 
 /// The configuration document offered to the merchant: options from its books and pushed
-/// data, with `stored`'s selections carried over.
+/// data, narrowed to the slots the client shows, with `stored`'s selections carried over.
 pub async fn offered(
     state: &AppState,
+    client: ClientId,
     company: CompanyId,
     books: &Books,
     stored: Option<&StoredConfig>,
@@ -128,5 +130,13 @@ pub async fn offered(
     let previous = stored.map(|s| &s.document);
     let spec =
         OfferSpec::for_merchant(company, &books.reference, books.platform, &pushed, previous);
-    Ok(offer(&books.reference, &spec, previous))
+    let mut document = offer(&books.reference, &spec, previous);
+    let platform = books.connection.as_ref().map(|c| c.platform_key);
+    if let Some(platform) = platform
+        && let Some(visible) =
+            super::visible_accounts::visible_slots(state, client, platform).await?
+    {
+        narrow_to_visible(&mut document, &visible);
+    }
+    Ok(document)
 }

@@ -61,7 +61,7 @@ pub async fn get(
     let company = company_id(&company)?;
     let books = books_of(&state, client.id, company).await?;
     let stored = state.store.config(client.id, company).await?;
-    let document = offered(&state, company, &books, stored.as_ref()).await?;
+    let document = offered(&state, client.id, company, &books, stored.as_ref()).await?;
     Ok(answer(&document, stored.map(|s| s.version)))
 }
 
@@ -102,7 +102,7 @@ pub async fn set(
         }
     }
     let mut document = apply_selections(
-        &offered(&state, company, &books, stored.as_ref()).await?,
+        &offered(&state, client.id, company, &books, stored.as_ref()).await?,
         &posted.document,
     );
     let mut errors = check_books_fit(

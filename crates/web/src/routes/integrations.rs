@@ -36,7 +36,7 @@ pub async fn list(
     })))
 }
 
-fn integration(key: &str) -> Result<PlatformKey, ApiError> {
+pub fn integration(key: &str) -> Result<PlatformKey, ApiError> {
     key.parse::<PlatformKey>()
         .map_err(|message| ApiError::new(StatusCode::NOT_FOUND, "integration_not_found", message))
 }

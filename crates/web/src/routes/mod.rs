@@ -14,6 +14,7 @@ pub mod push;
 pub mod push_items;
 pub mod reference_data;
 pub mod syncs;
+pub mod visible_accounts;
 pub mod webhooks;
 
 use crate::error::{ApiError, ValidationItem};
