@@ -264,6 +264,8 @@ async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> 
         .add_api_key(client.id, &web::auth::hash_key(api_key))
         .await?;
     tracing::info!(client_id = %client.id, "bootstrap API key installed");
+    // On stdout for scripts: the client id names the client in `/clients/{clientId}/…` paths.
+    println!("bootstrap API key installed for client {}", client.id);
     Ok(())
 }
 

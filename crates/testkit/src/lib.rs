@@ -2,5 +2,7 @@
 //!
 //! - [`hledger`]: a real `hledger-web --serve-api` over a fresh journal, and `hledger`'s own
 //!   reading of it (`bal`, `print`, `check`).
+//! - [`codat_sdk`]: Codat's Python client in a virtualenv, for compatibility tests.
 
+pub mod codat_sdk;
 pub mod hledger;

@@ -11,42 +11,10 @@ use common::TestApp;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use store::testing::skip_or_fail;
 
-const SDK: &str = "codat-sync-for-commerce==6.1.0";
-
-/// The virtualenv's python, installing the SDK if needed; `None` after a loud skip.
 fn sdk_python() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("codat-sdk-venv");
-    let python = venv.join("bin/python");
-    let marker = venv.join(".installed-6.1.0");
-    if marker.exists() {
-        return Some(python);
-    }
-    let run = |command: &mut Command| command.status().map(|s| s.success()).unwrap_or(false);
-    if !run(Command::new("python3").args(["-m", "venv"]).arg(&venv)) {
-        skip_or_fail(
-            "the Codat SDK compatibility test",
-            "python3 -m venv failed (is python3 with venv installed?)",
-        );
-        return None;
-    }
-    if !run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        SDK,
-    ])) {
-        skip_or_fail(
-            "the Codat SDK compatibility test",
-            &format!("pip could not install {SDK}"),
-        );
-        return None;
-    }
-    std::fs::write(&marker, SDK).ok()?;
-    Some(python)
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    testkit::codat_sdk::python(tmp, "the Codat SDK compatibility test")
 }
 
 #[tokio::test]

@@ -15,6 +15,8 @@ pub const API_KEY: &str = "journey-test-key-0123456789";
 
 pub struct Server {
     pub base: String,
+    /// The client the bootstrap key belongs to.
+    pub client_id: String,
     pub http: reqwest::Client,
     child: Child,
     _dir: tempfile::TempDir,
@@ -59,9 +61,12 @@ impl Server {
         }
         let mut child = command.spawn().unwrap();
         let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut base = None;
+        let (mut base, mut client_id) = (None, None);
         for line in lines {
             let line = line.unwrap();
+            if let Some((_, rest)) = line.split_once("installed for client ") {
+                client_id = Some(rest.trim().to_owned());
+            }
             if let Some((_, rest)) = line.split_once("listening on ") {
                 base = rest.split_whitespace().next().map(str::to_owned);
                 break;
@@ -69,6 +74,7 @@ impl Server {
         }
         Server {
             base: base.expect("the server says where it listens"),
+            client_id: client_id.expect("the server names the bootstrap key's client"),
             // A browser-like client that shows each redirect instead of following it.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
