@@ -607,3 +607,58 @@ async fn hledger_journey_on_sqlite() {
     );
     assert_eq!(web.transaction_count(), written, "a repeat writes nothing");
 }
+
+/// A read the platform refuses is visible with its reason, and the configuration says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_read_is_shown_with_the_platforms_reason() {
+    let server = Server::start(None);
+    let tenant = server
+        .ok(
+            Method::POST,
+            "/sandbox/xero/_control/tenants",
+            Some(&json!({"name": "Revoked Ltd"})),
+        )
+        .await;
+    let (company, connection) = company_with(&server, "Revoked", "gbol").await;
+    let id = connection["id"].as_str().unwrap();
+    // Tokens the platform never issued: the access token is refused, and so is the refresh.
+    let handover = json!({"accessToken": "not-issued", "refreshToken": "not-issued",
+        "expiresAt": "2030-01-01T00:00:00Z", "tenantId": tenant["tenantId"]});
+    server
+        .ok(
+            Method::PUT,
+            &format!("/companies/{company}/connections/{id}/authorization"),
+            Some(&handover),
+        )
+        .await;
+    let status = server
+        .wait_for(&format!("/companies/{company}/dataStatus"), |_, s| {
+            s["chartOfAccounts"]["currentStatus"] == "FetchError"
+        })
+        .await;
+    let reason = status["chartOfAccounts"]["errorMessage"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("Xero"), "the platform is named: {status}");
+    let (code, answer) = server
+        .call(
+            Method::GET,
+            &format!("/config/companies/{company}/sync/commerce"),
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{answer}");
+    let message = answer["error"].as_str().unwrap();
+    assert!(
+        message.contains("link it again") && message.contains("refresh token was refused"),
+        "says why and what to do: {answer}"
+    );
+    let connection = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/connections/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(connection["status"], "Deauthorized", "{connection}");
+}

@@ -68,6 +68,17 @@ pub async fn books_of(
         ));
     };
     let name = accounting.platform_key.integration().name;
+    if accounting.status == ConnectionStatus::Deauthorized {
+        let why = accounting.error.as_ref().map_or("", |e| e.message.as_str());
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "accounting_deauthorized",
+            format!(
+                "{name} no longer lets us in (connection {} is Deauthorized: {why}): the merchant must link it again through the connection's linkUrl",
+                accounting.id
+            ),
+        ));
+    }
     if accounting.status != ConnectionStatus::Linked {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
