@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod link_grant;
 mod middleware;
 pub mod openapi;
 pub mod routes;
@@ -19,7 +20,8 @@ use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
     accounting_data, accounting_push, companies, configuration, connections, health, integrations,
-    link, preview, push, push_items, reference_data, syncs, visible_accounts, webhooks,
+    link, preview, push, push_items, redirect_origins, reference_data, syncs, visible_accounts,
+    webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -218,6 +220,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/sync/commerce/config/ui/accounts/platform/{platformKey}",
             post(visible_accounts::set),
+        )
+        .route(
+            "/clients/{clientId}/config/redirect-origins",
+            get(redirect_origins::get).put(redirect_origins::set),
         )
         .route("/config/integrations", get(integrations::list))
         .route(

@@ -3,7 +3,7 @@
 use crate::error::{ErrorBody, Validation, ValidationItem};
 use crate::routes::{
     accounting_data, accounting_push, companies, configuration, connections, integrations, preview,
-    push, push_items, reference_data, syncs, visible_accounts, webhooks,
+    push, push_items, redirect_origins, reference_data, syncs, visible_accounts, webhooks,
 };
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -23,13 +23,14 @@ use utoipa::{Modify, OpenApi};
         accounting_data::data_status, accounting_data::refresh_all, accounting_data::refresh_type,
         accounting_data::pull_operation_status, accounting_data::accounts, accounting_data::account,
         accounting_data::info, accounting_push::push, visible_accounts::get, visible_accounts::set,
+        redirect_origins::get, redirect_origins::set,
         preview::preview,
         syncs::latest, syncs::historic, syncs::status, syncs::sync_status, syncs::list, syncs::retry,
         push_items::list, push_items::get, push_items::retry,
         webhooks::create, webhooks::list, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::rotate_secret, webhooks::deliveries, webhooks::delivery, webhooks::redeliver,
     ),
-    components(schemas(accounting_data::DataStatus, accounting_data::PullOperation, visible_accounts::VisibleAccounts, push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody,
+    components(schemas(accounting_data::DataStatus, accounting_data::PullOperation, visible_accounts::VisibleAccounts, redirect_origins::RedirectOrigins, push::DatasetBody, ErrorBody, Validation, ValidationItem, CompanyBody, ConnectionBody, IntegrationBody,
         webhooks::WebhookEndpointBody, webhooks::WebhookDeliveryBody, webhooks::DeliveryAttemptBody)),
     modifiers(&Security),
     security(("auth_header" = [])),

@@ -26,6 +26,24 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// Registers `origin` as a place the test client's merchants may be sent back to.
+async fn register_origin(app: &TestApp, origin: &str) {
+    let client = app.store.ensure_client("test-client").await.unwrap().id;
+    let path = format!("/clients/{client}/config/redirect-origins");
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({"origins": [origin, "nonsense"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = app
+        .call(Method::PUT, &path, Some(json!({"origins": [origin]})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 /// Follows the link to the consent page and clicks `decision` there; answers our callback's response.
 async fn consent(app: &TestApp, link: &str, decision: &str) -> reqwest::Response {
     let browser = browser();
@@ -57,6 +75,7 @@ async fn consent(app: &TestApp, link: &str, decision: &str) -> reqwest::Response
 async fn merchants_link_xero_and_quickbooks_through_the_link_url() {
     for db in store::testing::TestDatabase::both().await {
         let app = TestApp::spawn_with_sandbox(db).await;
+        register_origin(&app, "https://merchant.example").await;
         for (key, tenant_field) in [("gbol", "tenantId"), ("qhyg", "realmId")] {
             let company = app.create_company("Linking Shop").await["id"]
                 .as_str()
@@ -71,14 +90,14 @@ async fn merchants_link_xero_and_quickbooks_through_the_link_url() {
                 .await;
             let id = connection["id"].as_str().unwrap().to_owned();
             let link = format!(
-                "{}?redirectUrl=https://merchant.example/done",
+                "{}&redirectUrl=https://merchant.example/done%23top",
                 connection["linkUrl"].as_str().unwrap()
             );
 
             let landed = consent(&app, &link, "allow").await;
             assert_eq!(
                 location(&landed),
-                format!("https://merchant.example/done?connectionId={id}&status=Linked")
+                format!("https://merchant.example/done?connectionId={id}&status=Linked#top")
             );
             let (_, linked) = app
                 .call(
@@ -196,8 +215,22 @@ async fn cancelled_tampered_and_unknown_links_are_refused_clearly() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    // A site the client never registered is not where a merchant is sent.
+    let elsewhere = browser()
+        .get(format!("{link}&redirectUrl=https://evil.example/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        elsewhere
+            .text()
+            .await
+            .unwrap()
+            .contains("https://evil.example is not a site")
+    );
     let bad_redirect = browser()
-        .get(format!("{link}?redirectUrl=javascript:alert(1)"))
+        .get(format!("{link}&redirectUrl=javascript:alert(1)"))
         .send()
         .await
         .unwrap();
@@ -226,5 +259,92 @@ async fn cancelled_tampered_and_unknown_links_are_refused_clearly() {
             .await
             .unwrap()
             .contains("hledger cannot be connected here")
+    );
+}
+
+/// A link needs its grant, for its own connection, unexpired; once linked, only a link the
+/// client fetched again (with its key) may link the connection anew.
+#[tokio::test]
+async fn links_are_bound_to_their_connection_expire_and_do_not_relink_by_themselves() {
+    let app = TestApp::spawn_with_sandbox(store::testing::TestDatabase::sqlite()).await;
+    let company = app.create_company("Bound Shop").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let connections = format!("/companies/{company}/connections");
+    let (_, first) = app
+        .call(
+            Method::POST,
+            &connections,
+            Some(json!({"platformKey": "gbol"})),
+        )
+        .await;
+    let other = app.create_company("Other Shop").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, second) = app
+        .call(
+            Method::POST,
+            &format!("/companies/{other}/connections"),
+            Some(json!({"platformKey": "gbol"})),
+        )
+        .await;
+    let link = first["linkUrl"].as_str().unwrap().to_owned();
+    let (path, grant) = link.split_once("?grant=").unwrap();
+    let status = |url: String| async move { browser().get(url).send().await.unwrap().status() };
+
+    // No grant, or the grant of another connection on this one's URL: refused.
+    assert_eq!(status(path.to_owned()).await, StatusCode::UNAUTHORIZED);
+    let other_path = second["linkUrl"]
+        .as_str()
+        .unwrap()
+        .split_once("?grant=")
+        .unwrap()
+        .0
+        .to_owned();
+    assert_eq!(
+        status(format!("{other_path}?grant={grant}")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // An expired grant: sealed as the service would, an hour and a minute ago.
+    let cipher = TokenCipher::new(&app.secret);
+    let old = web::link_grant::LinkGrant {
+        company: company.parse().unwrap(),
+        connection: first["id"].as_str().unwrap().parse().unwrap(),
+        relink: false,
+        expires: jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1),
+    };
+    let sealed = cipher.seal(
+        b"commerce-sync link grant v1",
+        &serde_json::to_vec(&old).unwrap(),
+    );
+    let expired = format!(
+        "{path}?grant={}",
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sealed)
+    );
+    assert_eq!(status(expired).await, StatusCode::UNAUTHORIZED);
+
+    // Linked once through its link; the same link cannot link it again.
+    let landed = consent(&app, &link, "allow").await;
+    assert_eq!(landed.status(), StatusCode::OK);
+    let again = browser().get(&link).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert!(again.text().await.unwrap().contains("connected already"));
+    // The client, with its key, reads the connection again and may send the merchant back.
+    let (_, linked) = app
+        .call(
+            Method::GET,
+            &format!("{connections}/{}", first["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    let relink = linked["linkUrl"].as_str().unwrap();
+    assert_ne!(relink, link);
+    let redirected = browser().get(relink).send().await.unwrap();
+    assert!(
+        redirected.status().is_redirection(),
+        "{}",
+        redirected.status()
     );
 }

@@ -66,7 +66,12 @@ pub(crate) async fn company_body(
     let connections = state.store.connections_of(client, &[company.id]).await?;
     let connections = connections
         .into_iter()
-        .map(|c| ConnectionBody::new(c, &state.public_url))
+        .map(|c| {
+            ConnectionBody::new(
+                c.clone(),
+                crate::link_grant::link_url(state, &c, state.clock.now()),
+            )
+        })
         .collect();
     Ok(CompanyBody::new(company, connections, &state.public_url))
 }
@@ -91,7 +96,12 @@ pub async fn list(
         connections = rest;
         let mine = mine
             .into_iter()
-            .map(|c| ConnectionBody::new(c, &state.public_url))
+            .map(|c| {
+                ConnectionBody::new(
+                    c.clone(),
+                    crate::link_grant::link_url(&state, &c, state.clock.now()),
+                )
+            })
             .collect();
         CompanyBody::new(company, mine, &state.public_url)
     })))

@@ -15,7 +15,10 @@ use serde_json::Value;
 use store::ConnectionUpdate;
 
 fn body(state: &AppState, connection: Connection) -> Json<ConnectionBody> {
-    Json(ConnectionBody::new(connection, &state.public_url))
+    Json(ConnectionBody::new(
+        connection.clone(),
+        crate::link_grant::link_url(state, &connection, state.clock.now()),
+    ))
 }
 
 async fn list_of(
@@ -57,7 +60,11 @@ pub async fn list(
     let books = state.store.reference_data(client.id, company).await?;
     let path = format!("/companies/{company}/connections");
     Ok(Json(Paged::new(page, &path, |c| {
-        ConnectionBody::new(c, &state.public_url).with_books(books.as_ref())
+        ConnectionBody::new(
+            c.clone(),
+            crate::link_grant::link_url(&state, &c, state.clock.now()),
+        )
+        .with_books(books.as_ref())
     })))
 }
 
@@ -153,7 +160,11 @@ pub async fn get(
         .ok_or_else(|| ApiError::connection_not_found(id))?;
     let books = state.store.reference_data(client.id, company).await?;
     Ok(Json(
-        ConnectionBody::new(connection, &state.public_url).with_books(books.as_ref()),
+        ConnectionBody::new(
+            connection.clone(),
+            crate::link_grant::link_url(&state, &connection, state.clock.now()),
+        )
+        .with_books(books.as_ref()),
     ))
 }
 

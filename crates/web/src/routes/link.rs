@@ -2,9 +2,10 @@
 //! the merchant to the platform's consent page (OAuth 2.0 with PKCE) and the callback stores
 //! the tokens, sealed, making the connection `Linked`.
 //!
-//! Links carry no API key (a merchant opens them in a browser), so they are found by the
-//! company's and connection's random ids. The OAuth `state` is our sealed note of who asked,
-//! so the flow needs no table and works across several processes sharing the secret key.
+//! Links carry no API key (a merchant opens them in a browser): they carry a sealed, expiring
+//! grant for one connection instead (see `link_grant`), and send the merchant back only to an
+//! origin the client registered (`redirect_origins`). The OAuth `state` is our sealed note of
+//! who asked, so the flow needs no table and works across several processes sharing the key.
 
 use super::{company_id, connection_id};
 use crate::AppState;
@@ -68,9 +69,10 @@ fn callback_url(state: &AppState) -> String {
 pub struct StartQuery {
     #[serde(rename = "redirectUrl")]
     redirect_url: Option<String>,
+    grant: Option<String>,
 }
 
-/// `GET /sync-flow/companies/{companyId}/connections/{connectionId}/start[?redirectUrl=…]`
+/// `GET /sync-flow/companies/{companyId}/connections/{connectionId}/start?grant=…[&redirectUrl=…]`
 pub async fn start(
     State(state): State<AppState>,
     Path((company, connection)): Path<(String, String)>,
@@ -102,6 +104,37 @@ pub async fn start(
             );
         }
     };
+    match crate::link_grant::check(
+        &state,
+        query.grant.as_deref(),
+        &connection,
+        Timestamp::now(),
+    ) {
+        Ok(_) => {}
+        Err(crate::link_grant::Refusal::Invalid) => {
+            tracing::warn!(company_id = %company, connection_id = %connection.id, "link refused: no valid grant");
+            return page(
+                StatusCode::UNAUTHORIZED,
+                "This link is not valid",
+                "Ask the service that sent you for a new link.",
+            );
+        }
+        Err(crate::link_grant::Refusal::Expired) => {
+            return page(
+                StatusCode::UNAUTHORIZED,
+                "This link has expired",
+                "Links work for an hour. Ask the service that sent you for a new one.",
+            );
+        }
+        Err(crate::link_grant::Refusal::AlreadyLinked) => {
+            tracing::warn!(company_id = %company, connection_id = %connection.id, "link refused: already linked");
+            return page(
+                StatusCode::CONFLICT,
+                "Already connected",
+                "This accounting platform is connected already. To connect it again, ask the service that sent you for a new link.",
+            );
+        }
+    }
     let name = connection.platform_key.integration().name;
     let Some(app) = state.oauth.get(&connection.platform_key) else {
         return page(
@@ -112,17 +145,11 @@ pub async fn start(
             ),
         );
     };
-    let redirect_is_web = |url: &String| url.starts_with("https://") || url.starts_with("http://");
-    if query
-        .redirect_url
-        .as_ref()
-        .is_some_and(|url| !redirect_is_web(url))
+    if let Some(url) = &query.redirect_url
+        && let Err(why) = super::redirect_origins::allowed_redirect(&state, owner, url).await
     {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "This link is not valid",
-            "redirectUrl must be an http:// or https:// address.",
-        );
+        tracing::warn!(company_id = %company, connection_id = %connection.id, redirect = %url, "link refused: redirectUrl not registered");
+        return page(StatusCode::BAD_REQUEST, "This link is not valid", &why);
     }
     let pkce = Pkce::new();
     let note = LinkState {
@@ -187,11 +214,15 @@ fn finish(
     }
 }
 
-/// `url` with query pairs appended (the values are ids and statuses, which need no escaping).
+/// `url` with query pairs appended (the `url` crate keeps a fragment where it belongs).
 fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    format!("{url}{sep}{}", query.join("&"))
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.query_pairs_mut().extend_pairs(pairs);
+            parsed.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// `GET /oauth/callback?code=…&state=…[&realmId=…]`

@@ -12,6 +12,7 @@ pub mod link;
 pub mod preview;
 pub mod push;
 pub mod push_items;
+pub mod redirect_origins;
 pub mod reference_data;
 pub mod syncs;
 pub mod visible_accounts;

@@ -181,7 +181,12 @@ pub async fn status(
     body["dataConnections"] = serde_json::to_value(
         connections
             .iter()
-            .map(|c| crate::wire::connection::ConnectionBody::new(c.clone(), &state.public_url))
+            .map(|c| {
+                crate::wire::connection::ConnectionBody::new(
+                    c.clone(),
+                    crate::link_grant::link_url(&state, c, state.clock.now()),
+                )
+            })
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();

@@ -19,7 +19,7 @@ pub struct ConnectionBody {
     #[schema(value_type = String, example = "Accounting")]
     pub source_type: SourceType,
     pub platform_name: &'static str,
-    /// Where the merchant authorizes this connection.
+    /// Where the merchant authorizes this connection; carries a grant valid for an hour.
     pub link_url: String,
     #[schema(value_type = String, example = "Linked")]
     pub status: ConnectionStatus,
@@ -44,7 +44,8 @@ pub struct ConnectionErrorBody {
 }
 
 impl ConnectionBody {
-    pub fn new(connection: Connection, public_url: &str) -> Self {
+    /// `link_url`: the connection's `linkUrl` (see `link_grant::link_url`).
+    pub fn new(connection: Connection, link_url: String) -> Self {
         let integration = connection.platform_key.integration();
         Self {
             id: connection.id.to_string(),
@@ -53,10 +54,7 @@ impl ConnectionBody {
             source_id: integration.source_id.to_string(),
             source_type: integration.source_type,
             platform_name: integration.name,
-            link_url: format!(
-                "{public_url}/sync-flow/companies/{}/connections/{}/start",
-                connection.company_id, connection.id
-            ),
+            link_url,
             status: connection.status,
             last_sync: connection.last_sync.map(datetime),
             created: datetime(connection.created),
