@@ -5,6 +5,7 @@ use anyhow::Context;
 use domain::PlatformKey;
 use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
+use std::io::Write;
 use std::sync::Arc;
 use store::Store;
 
@@ -141,8 +142,9 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     args.sandbox |= args.demo;
     let store = args.database.open().await?;
     let key = secret_key(&args.database, args.secret_key.as_deref())?;
+    let mut bootstrap_client = None;
     if let Some(api_key) = &args.bootstrap_api_key {
-        bootstrap(&store, api_key).await?;
+        bootstrap_client = Some(bootstrap(&store, api_key).await?);
     }
     let cipher = Arc::new(TokenCipher::new(&key));
     let clock: Arc<dyn domain::clock::Clock> = Arc::new(domain::clock::SystemClock);
@@ -195,6 +197,15 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         "commerce-sync listening on http://{address} ({} database)",
         store.backend().as_str()
     );
+    // The client id names the client in `/clients/{clientId}/…` paths; after the address line,
+    // which scripts read first.
+    if let Some(client) = bootstrap_client {
+        // A script that read the address and closed our stdout must not stop the service.
+        let _ = writeln!(
+            std::io::stdout(),
+            "bootstrap API key installed for client {client}"
+        );
+    }
     tracing::info!(%address, database = store.backend().as_str(), "serving");
     let worker = (args.role == Role::All).then(|| start_worker(true));
     let mut app = web::router(state);
@@ -254,7 +265,7 @@ fn workers(
     }
 }
 
-async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> {
+async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<domain::ClientId> {
     anyhow::ensure!(
         api_key.trim().len() >= 16,
         "COMMERCE_SYNC_BOOTSTRAP_API_KEY must be at least 16 characters"
@@ -264,9 +275,7 @@ async fn bootstrap(store: &Arc<dyn Store>, api_key: &str) -> anyhow::Result<()> 
         .add_api_key(client.id, &web::auth::hash_key(api_key))
         .await?;
     tracing::info!(client_id = %client.id, "bootstrap API key installed");
-    // On stdout for scripts: the client id names the client in `/clients/{clientId}/…` paths.
-    println!("bootstrap API key installed for client {}", client.id);
-    Ok(())
+    Ok(client.id)
 }
 
 pub async fn shutdown_signal() {

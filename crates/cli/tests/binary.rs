@@ -226,3 +226,29 @@ async fn sandboxes_alone_and_beside_the_api() {
         "the API is still there"
     );
 }
+
+/// Logs written to a file or a pipe are plain text: no colour codes for a log collector.
+#[test]
+fn logs_to_a_pipe_carry_no_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut logs = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        logs.push_str(&line);
+        logs.push('\n');
+        if line.contains("serving") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(logs.contains("INFO"), "the start-up is logged: {logs}");
+    assert!(!logs.contains('\u{1b}'), "no ANSI escapes: {logs:?}");
+}

@@ -49,6 +49,19 @@ pub struct SyncJob {
     pub retry: bool,
 }
 
+/// One line per finished sync: support finds a failure by company or sync id, with its code
+/// and reason, at WARN; a success at INFO.
+fn log_outcome(sync: &SyncRun, outcome: &SyncOutcome) {
+    let (company, code) = (sync.company_id, outcome.status_code);
+    if outcome.status_code >= 4000 {
+        tracing::warn!(company_id = %company, sync_id = %sync.id, status_code = code,
+            reason = outcome.error_message.as_deref().unwrap_or(""),
+            detail = outcome.exception_message.as_deref().unwrap_or(""), "sync failed");
+    } else {
+        tracing::info!(company_id = %company, sync_id = %sync.id, status_code = code, "sync finished");
+    }
+}
+
 /// The job kind of syncs.
 pub const SYNC_JOB: &str = "sync";
 
@@ -103,6 +116,7 @@ impl SyncRunner {
         self.store
             .finish_sync(sync.id, outcome.clone(), schedule.clone(), self.clock.now())
             .await?;
+        log_outcome(&sync, &outcome);
         if let Some(client) = client {
             let finished = SyncRun {
                 outcome: outcome.clone(),

@@ -18,6 +18,7 @@ mod error;
 mod jobs;
 pub mod postgres;
 mod push_rows;
+mod readiness;
 mod record_changes;
 mod record_plan;
 mod records;
@@ -41,6 +42,7 @@ pub use datasets::{
 };
 pub use error::StoreError;
 pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
+pub use readiness::{Readiness, ReadinessCheck};
 pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
@@ -72,6 +74,7 @@ pub trait Store:
     + JobStore
     + SyncStore
     + WebhookStore
+    + ReadinessCheck
     + Send
     + Sync
     + 'static

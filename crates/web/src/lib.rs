@@ -257,6 +257,7 @@ pub fn router(state: AppState) -> Router {
             post(webhooks::redeliver),
         )
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/openapi.json", get(health::openapi));
     api.fallback(|| async {
         ApiError::new(

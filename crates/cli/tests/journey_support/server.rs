@@ -64,11 +64,11 @@ impl Server {
         let (mut base, mut client_id) = (None, None);
         for line in lines {
             let line = line.unwrap();
-            if let Some((_, rest)) = line.split_once("installed for client ") {
-                client_id = Some(rest.trim().to_owned());
-            }
             if let Some((_, rest)) = line.split_once("listening on ") {
                 base = rest.split_whitespace().next().map(str::to_owned);
+            }
+            if let Some((_, rest)) = line.split_once("installed for client ") {
+                client_id = Some(rest.trim().to_owned());
                 break;
             }
         }

@@ -75,3 +75,17 @@ impl Store for SqliteStore {
         Backend::Sqlite
     }
 }
+
+#[async_trait::async_trait]
+impl crate::readiness::ReadinessCheck for SqliteStore {
+    async fn readiness(&self) -> Result<crate::readiness::Readiness, StoreError> {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(crate::readiness::Readiness {
+            applied: applied.unwrap_or(0),
+            expected: crate::readiness::newest(&MIGRATOR),
+        })
+    }
+}
