@@ -120,6 +120,9 @@ async fn a_server_error_after_commit_is_resolved_by_looking_up_the_key() {
         note: invoice.key.full(),
     });
     let c = qb::connector_with(&app, &us, hook);
+    // As a sync does, the books are read first (the company's tax setting with them), so the
+    // fault meets the write.
+    c.connector.reference_data().await.unwrap();
     qb::faults(
         &app,
         json!({"tenantId": us.realm, "rate500AfterCommit": 1.0}),

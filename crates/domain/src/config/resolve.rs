@@ -23,6 +23,8 @@
 //! - Fee refunds go to the fee account when no refund account is chosen; fee lines use the
 //!   zero tax rate (`newTaxRates.selectedDefaultZeroTaxRateId`, else the `0` tax rate).
 //! - Invoice-level grouping `Location` / `Country` split documents; anything else is refused.
+//! - Books that compute sales tax themselves (QuickBooks US automated sales tax) need no tax
+//!   rate: documents carry each line's tax amount and the platform marks it taxable.
 //! - Rounding defaults to half up (what Xero and QuickBooks do per line); the caller may
 //!   override it for a platform.
 
@@ -62,7 +64,9 @@ impl MappingSettings {
             c: &doc.configuration,
             errors: check_against_reference(doc, reference),
         };
-        let settings = r.settings(reference);
+        let mut settings = r.settings(reference);
+        settings.tax.computed_by_platform =
+            reference.tax_model() == crate::reference_data::TaxModel::Automated;
         if r.errors.is_empty() {
             Ok(settings)
         } else {
@@ -276,6 +280,7 @@ impl Resolver<'_> {
                 OutputMode::Journal => self.c.sales_account("taxLiability").map(str::to_owned),
                 OutputMode::Documents => None,
             },
+            computed_by_platform: false,
         }
     }
 

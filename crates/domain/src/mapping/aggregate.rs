@@ -254,6 +254,7 @@ fn add_part(
     let percentage = part.percentage.map(|p| p.normalize());
     let tax_rate_id = match s.output {
         OutputMode::Journal => None,
+        OutputMode::Documents if s.tax.computed_by_platform => None,
         OutputMode::Documents => match tax_rate(s, part, percentage) {
             Some(id) => Some(id),
             None => {

@@ -66,6 +66,9 @@ pub struct TaxMapping {
     pub component_liability_accounts: BTreeMap<String, String>,
     /// Journal mode: liability account for tax not carried by a mapped component.
     pub tax_liability_account: Option<String>,
+    /// The platform works the tax out itself (QuickBooks US automated sales tax): documents
+    /// carry each line's tax amount and no tax rate, and none needs mapping.
+    pub computed_by_platform: bool,
 }
 
 impl TaxMapping {

@@ -81,6 +81,8 @@ pub struct QuickBooksConnector {
     receivable: Mutex<Option<String>>,
     /// 429s in a row on this connection: each waits twice as long as the one before.
     throttled: AtomicU32,
+    /// Whether the company has automated sales tax on (its Preferences), once read.
+    automated_sales_tax: tokio::sync::OnceCell<bool>,
 }
 
 impl QuickBooksConnector {
@@ -152,7 +154,22 @@ impl QuickBooksConnector {
             ids: KnownIds::default(),
             receivable: Mutex::new(None),
             throttled: AtomicU32::new(0),
+            automated_sales_tax: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// Automated sales tax (US): QuickBooks works the tax out, lines are marked `TAX`/`NON`.
+    /// Read from the company's Preferences once per connector (a company cannot turn it off).
+    async fn automated_sales_tax(&self) -> Result<bool, PlatformError> {
+        self.automated_sales_tax
+            .get_or_try_init(|| async {
+                let preferences: Vec<wire::Preferences> = self.list("Preferences").await?;
+                Ok(preferences
+                    .first()
+                    .is_some_and(|p| p.tax_prefs.partner_tax_enabled))
+            })
+            .await
+            .copied()
     }
 
     /// A connector with its own token source (refreshing at `config.token_url`) and limiter.
@@ -333,12 +350,9 @@ impl AccountingPlatform for QuickBooksConnector {
         let rates: Vec<wire::TaxRate> = self.list("TaxRate").await?;
         let customers: Vec<wire::Name> = self.list("Customer").await?;
         let vendors: Vec<wire::Name> = self.list("Vendor").await?;
-        let preferences: Vec<wire::Preferences> = self.list("Preferences").await?;
         let mut info = reference::company(company, &accounts);
         info.platform_ref = Some(self.realm_id.clone());
-        info.automated_sales_tax = preferences
-            .first()
-            .is_some_and(|p| p.tax_prefs.partner_tax_enabled);
+        info.automated_sales_tax = self.automated_sales_tax().await?;
         Ok(ReferenceData {
             company: info,
             accounts: accounts.into_iter().map(reference::account).collect(),
@@ -389,7 +403,9 @@ impl AccountingPlatform for QuickBooksConnector {
 
     async fn write(&self, document: &Document) -> Result<WrittenDocument, PlatformError> {
         let resolved = self.resolve(document).await?;
-        let body = transformers::request(document, &resolved, &self.config.options)?;
+        let mut options = self.config.options.clone();
+        options.automated_sales_tax |= self.automated_sales_tax().await?;
+        let body = transformers::request(document, &resolved, &options)?;
         let entity = transformers::entity(document.kind);
         let key = &document.key;
         let full = key.full();
