@@ -10,6 +10,7 @@
 
 pub mod adjustments;
 pub mod aggregate;
+pub mod by_day;
 pub mod fees;
 pub mod invoices;
 pub mod journal;
@@ -21,6 +22,7 @@ pub mod settings;
 pub mod totals;
 
 pub use adjustments::{PostedRecord, SyncedState};
+pub use by_day::{map_days, split_by_day};
 pub use settings::{
     CategoryAccounts, FeeSettings, Grouping, InvoiceStatus, MappingError, MappingSettings,
     OutputMode, SalesAccounts, TaxMapping,

@@ -1,5 +1,6 @@
 mod adjust;
 mod batched;
+mod by_day;
 mod days;
 mod fixtures;
 mod golden;
