@@ -11,11 +11,12 @@ use super::{MappingError, MappingOutput, PeriodRecords, PeriodRef, SyncedState, 
 use crate::commerce::CommerceRecord;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The period's records per merchant day, in date order. `day_of` names the merchant day of
 /// an instant (its time zone and sync hour). Days without records are left out; products
-/// (reference data, never posted) go with every day.
+/// (reference data, never posted) and the type of every payment the period names go with
+/// every day.
 pub fn split_by_day(
     records: PeriodRecords,
     first: Date,
@@ -23,6 +24,25 @@ pub fn split_by_day(
     day_of: impl Fn(Timestamp) -> Date,
 ) -> Vec<(Date, PeriodRecords)> {
     let last = last.max(first);
+    // A fee may fall on another day than its payment: every day knows the type of each
+    // payment a transaction of the period names.
+    let named: BTreeSet<&str> = records
+        .transactions
+        .iter()
+        .filter_map(|t| t.transaction_source_ref.as_ref())
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut payment_types = records.payment_types.clone();
+    let listed = records.orders.iter().flat_map(|o| o.payments.iter());
+    for (id, kind) in listed
+        .map(|p| (&p.id, p.payment_type))
+        .chain(records.payments.iter().map(|p| (&p.id, p.payment_type)))
+    {
+        if let Some(kind) = kind.filter(|_| named.contains(id.as_str())) {
+            payment_types.insert(id.clone(), kind);
+        }
+    }
+    drop(named);
     let place =
         |created: Option<Timestamp>| created.map_or(first, |t| day_of(t).clamp(first, last));
     let mut days: BTreeMap<Date, PeriodRecords> = BTreeMap::new();
@@ -49,6 +69,7 @@ pub fn split_by_day(
     }
     for day in days.values_mut() {
         day.products = records.products.clone();
+        day.payment_types = payment_types.clone();
     }
     days.into_iter().collect()
 }

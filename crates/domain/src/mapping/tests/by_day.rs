@@ -219,3 +219,24 @@ fn a_day_is_cut_where_the_merchant_s_day_ends_not_at_midnight() {
     assert_eq!(days.len(), 1);
     assert_eq!(days[0].0, may(1));
 }
+
+#[test]
+fn a_fee_the_day_after_its_payment_still_leaves_that_payment_s_account() {
+    let mut records = three_days();
+    // o1's payment (1 May) is by PayPal; its fee is charged on 2 May.
+    records.orders[0].payments.clear();
+    records.payments[0].payment_type = Some(crate::commerce::PaymentType::Paypal);
+    let mut fee = fee_on("f1", "PaymentFee", "-0.40", "o1-p");
+    fee.created_date = at(2, 18).parse().unwrap();
+    records.transactions.push(fee);
+    let s = settings().with_payment_account(crate::commerce::PaymentType::Paypal, "1150");
+    let days = split(records, 1, 3);
+    let out = map_days(&s, "acme", &days, &SyncedState::default()).unwrap();
+    let bill_payment = out
+        .documents
+        .iter()
+        .find(|d| d.kind == DocumentKind::BillPayment)
+        .unwrap();
+    assert_eq!(bill_payment.date, may(2));
+    assert_eq!(bill_payment.account_id.as_deref(), Some("1150"));
+}

@@ -4,5 +4,6 @@ mod by_day;
 mod days;
 mod fixtures;
 mod golden;
+mod golden_fees;
 mod options;
 mod props;

@@ -301,9 +301,16 @@ proptest! {
         for t in &records.transactions {
             use crate::commerce::TransactionType as T;
             let (c, x) = (t.currency.code(), t.total_amount.abs());
+            // A fee moves money on the account of the payment it names, if that is known.
+            let named = t.transaction_source_ref.as_ref().and_then(|r| {
+                records.payments.iter().find(|p| p.id == r.id)
+            });
+            let paid_on = named
+                .and_then(|p| s.payment_account(p.payment_type?))
+                .unwrap_or("1100");
             match t.transaction_type {
-                T::PaymentFee => { put(c, "6100", x); put(c, "1100", -x); }
-                T::PaymentFeeRefund => { put(c, "6110", -x); put(c, "1100", x); }
+                T::PaymentFee => { put(c, "6100", x); put(c, paid_on, -x); }
+                T::PaymentFeeRefund => { put(c, "6110", -x); put(c, paid_on, x); }
                 T::Payout | T::Transfer => { put(c, "1300", x); put(c, "1100", -x); }
                 T::FailedPayout => { put(c, "1300", -x); put(c, "1100", x); }
                 _ => {}
