@@ -480,6 +480,40 @@ fn assert_each_day_once_on_its_date(books: &serde_json::Value, days: std::ops::R
     assert_eq!(invoice_days, want);
 }
 
+/// Every line of a fee bill or supplier credit note is at a tax rate that can apply to its
+/// account's class (the sandbox refuses the others as Xero does; this names the rate).
+fn assert_fee_lines_use_rates_for_their_accounts(books: &serde_json::Value) {
+    let find = |collection: &str, field: &str, value: &serde_json::Value| {
+        books[collection]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| &x[field] == value)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut lines = 0;
+    for (collection, kind) in [("Invoices", "ACCPAY"), ("CreditNotes", "ACCPAYCREDIT")] {
+        for doc in books[collection].as_array().unwrap() {
+            if doc["Type"] != json!(kind) {
+                continue;
+            }
+            for line in doc["LineItems"].as_array().unwrap() {
+                let account = find("Accounts", "AccountID", &line["AccountID"]);
+                let rate = find("TaxRates", "TaxType", &line["TaxType"]);
+                let flag = match account["Class"].as_str() {
+                    Some("EXPENSE") => "CanApplyToExpenses",
+                    Some("REVENUE") => "CanApplyToRevenue",
+                    _ => continue,
+                };
+                assert_eq!(rate[flag], json!(true), "{line} on {account}");
+                lines += 1;
+            }
+        }
+    }
+    assert!(lines > 0, "no fee lines in the books");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_historic_week_is_each_day_in_the_books_once_on_its_own_date() {
     for db in TestDatabase::both().await {
@@ -521,6 +555,7 @@ async fn a_historic_week_is_each_day_in_the_books_once_on_its_own_date() {
         );
         let books = h.books(&m.tenant_id).await;
         assert_each_day_once_on_its_date(&books, 1..=8);
+        assert_fee_lines_use_rates_for_their_accounts(&books);
         assert_eq!(book_totals(&books), expected(m.totals), "{}", h.db.url);
     }
 }

@@ -10,6 +10,7 @@ pub mod changes;
 pub mod connections;
 pub mod document;
 pub mod error;
+mod fee_tax_rate;
 mod keyed_map;
 mod merge;
 pub mod offered_reference;
