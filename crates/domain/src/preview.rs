@@ -302,6 +302,7 @@ fn map_days(
             transactions: pick(&data.transactions, within),
             products: data.products.clone(),
             deleted: Vec::new(),
+            payment_types: Default::default(),
         };
         let output = map_period(settings, &PeriodRef::day(&company, day), &records, &state)?;
         documents.extend(output.documents);

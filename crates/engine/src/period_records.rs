@@ -5,12 +5,13 @@
 
 use domain::CompanyId;
 use domain::commerce::{
-    CommerceChange, DatasetKind, DatasetParse, Order, Payment, Product, Transaction, parse_orders,
-    parse_payments, parse_products, parse_transactions,
+    CommerceChange, DatasetKind, DatasetParse, Order, Payment, PaymentType, Product, Transaction,
+    TransactionSourceType, parse_orders, parse_payments, parse_products, parse_transactions,
 };
 use domain::mapping::{PeriodRecords, SyncedState};
 use jiff::Timestamp;
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use store::{Store, StoreError, StoredRecord};
 
 /// A stored body that no longer parses: the data changed shape under us (a bug, never the
@@ -73,6 +74,8 @@ pub async fn load(
     )
     .await?;
     let products = all_products(store, company).await?;
+    let payment_types =
+        payments_named_elsewhere(store, company, &orders, &payments, &transactions).await?;
     Ok(Loaded {
         records: PeriodRecords {
             orders,
@@ -80,9 +83,58 @@ pub async fn load(
             transactions,
             products,
             deleted,
+            payment_types,
         },
         record_keys,
     })
+}
+
+/// The types of the payments this period's transactions name but that are not among its
+/// records (a fee charged days after its payment), read from the store one by one: a fee
+/// leaves the account its payment went into. A payment never pushed, or deleted, is left out
+/// (its fee falls back to the clearing account).
+async fn payments_named_elsewhere(
+    store: &dyn Store,
+    company: CompanyId,
+    orders: &[Order],
+    payments: &[Payment],
+    transactions: &[Transaction],
+) -> Result<BTreeMap<String, PaymentType>, LoadError> {
+    let known: BTreeSet<&str> = payments
+        .iter()
+        .map(|p| p.id.as_str())
+        .chain(
+            orders
+                .iter()
+                .flat_map(|o| o.payments.iter().map(|p| p.id.as_str())),
+        )
+        .collect();
+    let wanted: BTreeSet<&str> = transactions
+        .iter()
+        .filter_map(|t| t.transaction_source_ref.as_ref())
+        .filter(|r| {
+            matches!(
+                r.source_type,
+                TransactionSourceType::Payment | TransactionSourceType::Unknown
+            )
+        })
+        .map(|r| r.id.as_str())
+        .filter(|id| !known.contains(id))
+        .collect();
+    let mut rows = Vec::new();
+    for id in wanted {
+        if let Some(history) = store.record(company, DatasetKind::Payments, id).await?
+            && !history.current.deleted
+        {
+            rows.push(history.current);
+        }
+    }
+    let rows: Vec<&StoredRecord> = rows.iter().collect();
+    let found = parse_bodies(DatasetKind::Payments, &rows, parse_payments)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|p| Some((p.id, p.payment_type?)))
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]

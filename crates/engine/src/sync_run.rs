@@ -13,7 +13,7 @@ use crate::stored_document;
 use domain::clock::Clock;
 use domain::config::{ConfigDocument, typed_schedule};
 use domain::documents::Document;
-use domain::mapping::{MappingError, MappingSettings, PeriodRef, SyncedState, map_period};
+use domain::mapping::{MappingError, MappingSettings, SyncedState, map_days, split_by_day};
 use domain::period::Schedule;
 use domain::preview::Platform;
 use domain::{ClientId, CompanyId, Connection, ConnectionStatus, PlatformKey};
@@ -268,18 +268,16 @@ impl SyncRunner {
                 return Ok(Some(o));
             }
         };
-        let period = PeriodRef {
-            company_id: company.to_string(),
-            start_date: merchant_day(&schedule, sync.period_start),
-            end_date: merchant_day(&schedule, sync.period_end - SignedDuration::from_micros(1))
-                .max(merchant_day(&schedule, sync.period_start)),
-        };
-        let label = period.label();
+        // Each merchant day of the period is mapped on its own, dated and keyed by that day.
+        let first = merchant_day(&schedule, sync.period_start);
+        let last = merchant_day(&schedule, sync.period_end - SignedDuration::from_micros(1));
+        let days = split_by_day(loaded.records, first, last, |t| merchant_day(&schedule, t));
+        let labels: Vec<String> = days.iter().map(|(day, _)| day.to_string()).collect();
         let posted = self
             .store
-            .posted_state(company, &loaded.record_keys, std::slice::from_ref(&label))
+            .posted_state(company, &loaded.record_keys, &labels)
             .await?;
-        let output = match map_period(&settings, &period, &loaded.records, &posted) {
+        let output = match map_days(&settings, &company.to_string(), &days, &posted) {
             Ok(o) => o,
             Err(e) => return Ok(Some(mapping_failure(&e))),
         };

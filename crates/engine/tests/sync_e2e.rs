@@ -419,3 +419,205 @@ async fn a_refresh_token_the_platform_refuses_deauthorizes_the_connection() {
         assert!(key_counts(&h.books(&m.tenant_id).await).is_empty());
     }
 }
+
+/// The sales day in a document key `cs:{company}:{day}:{group}:{kind}:r{n}`.
+fn key_day(key: &str) -> &str {
+    key.split(':').nth(2).unwrap_or_default()
+}
+
+/// A Xero date (`/Date(1714521600000+0000)/`, midnight UTC of the day) as that day.
+fn xero_day(v: &serde_json::Value) -> Option<jiff::civil::Date> {
+    let ms: i64 = v
+        .as_str()?
+        .strip_prefix("/Date(")?
+        .split('+')
+        .next()?
+        .parse()
+        .ok()?;
+    let t = Timestamp::from_millisecond(ms).ok()?;
+    Some(t.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// Every keyed document in the books is dated the day of its key, no key names several days,
+/// and each of `days` has exactly one first sales invoice (revision 0).
+fn assert_each_day_once_on_its_date(books: &serde_json::Value, days: std::ops::RangeInclusive<i8>) {
+    let keys = key_counts(books);
+    assert!(keys.values().all(|n| *n == 1), "a document twice: {keys:?}");
+    assert!(
+        keys.keys().all(|k| !key_day(k).contains("..")),
+        "a document for several days: {keys:?}"
+    );
+    let mut dated = 0;
+    for docs in books.as_object().unwrap().values() {
+        for d in docs.as_array().into_iter().flatten() {
+            let key = [
+                "Reference",
+                "Narration",
+                "InvoiceNumber",
+                "CreditNoteNumber",
+            ]
+            .iter()
+            .find_map(|f| d[*f].as_str().filter(|k| k.starts_with("cs:")));
+            let (Some(key), Some(date)) = (key, xero_day(&d["Date"])) else {
+                continue;
+            };
+            assert_eq!(date.to_string(), key_day(key), "{d}");
+            dated += 1;
+        }
+    }
+    assert_eq!(dated, keys.len(), "every document has a date");
+    let mut invoice_days: Vec<String> = books["Invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["Type"] == json!("ACCREC"))
+        .map(|d| d["Reference"].as_str().unwrap().to_owned())
+        .filter(|k| k.ends_with(":invoice:r0"))
+        .map(|k| key_day(&k).to_owned())
+        .collect();
+    invoice_days.sort();
+    let want: Vec<String> = days.map(|d| date(2024, 5, d).to_string()).collect();
+    assert_eq!(invoice_days, want);
+}
+
+/// Every line of a fee bill or supplier credit note is at a tax rate that can apply to its
+/// account's class (the sandbox refuses the others as Xero does; this names the rate).
+fn assert_fee_lines_use_rates_for_their_accounts(books: &serde_json::Value) {
+    let find = |collection: &str, field: &str, value: &serde_json::Value| {
+        books[collection]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| &x[field] == value)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut lines = 0;
+    for (collection, kind) in [("Invoices", "ACCPAY"), ("CreditNotes", "ACCPAYCREDIT")] {
+        for doc in books[collection].as_array().unwrap() {
+            if doc["Type"] != json!(kind) {
+                continue;
+            }
+            for line in doc["LineItems"].as_array().unwrap() {
+                let account = find("Accounts", "AccountID", &line["AccountID"]);
+                let rate = find("TaxRates", "TaxType", &line["TaxType"]);
+                let flag = match account["Class"].as_str() {
+                    Some("EXPENSE") => "CanApplyToExpenses",
+                    Some("REVENUE") => "CanApplyToRevenue",
+                    _ => continue,
+                };
+                assert_eq!(rate[flag], json!(true), "{line} on {account}");
+                lines += 1;
+            }
+        }
+    }
+    assert!(lines > 0, "no fee lines in the books");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_historic_week_is_each_day_in_the_books_once_on_its_own_date() {
+    for db in TestDatabase::both().await {
+        let h = Harness::new(db, may(8)).await;
+        let m = h.seed(&plan("Week", date(2024, 5, 1), 8, 6)).await;
+        let requests = engine::Requests {
+            store: h.store.clone(),
+            clock: std::sync::Arc::new(h.clock.clone()),
+        };
+        // 1–7 May, each day from the 02:00 sync hour (BST) to the next.
+        let hour = SignedDuration::from_hours(1);
+        let week = requests
+            .historic(m.company, may(1) - hour, may(8) - hour)
+            .await
+            .unwrap();
+        h.worker.run_until_idle().await.unwrap();
+        assert_eq!(h.codes(m.company).await, [status::DATA_WRITTEN]);
+        assert_each_day_once_on_its_date(&h.books(&m.tenant_id).await, 1..=7);
+        let written = written_items(&h, m.company).await;
+        // A retry of the range writes nothing more.
+        let done = h.store.sync_run(m.company, week.id).await.unwrap().unwrap();
+        requests.retry(&done).await.unwrap();
+        h.worker.run_until_idle().await.unwrap();
+        assert_eq!(written_items(&h, m.company).await, written);
+        // The schedule then covers 1–8 May: only the 8th is new.
+        h.clock.set(may(9));
+        assert_eq!(h.tick_and_run().await, 1);
+        let (latest, _) = h.store.latest_syncs(m.company).await.unwrap();
+        let latest = latest.unwrap();
+        assert_eq!(latest.outcome.status_code, status::DATA_WRITTEN);
+        let items = h.store.sync_push_items(latest.id).await.unwrap();
+        assert!(!items.is_empty());
+        assert!(
+            items
+                .iter()
+                .all(|i| key_day(&i.document_key) == "2024-05-08"),
+            "{:?}",
+            items.iter().map(|i| &i.document_key).collect::<Vec<_>>()
+        );
+        let books = h.books(&m.tenant_id).await;
+        assert_each_day_once_on_its_date(&books, 1..=8);
+        assert_fee_lines_use_rates_for_their_accounts(&books);
+        assert_eq!(book_totals(&books), expected(m.totals), "{}", h.db.url);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_week_of_failures_rolled_forward_is_each_day_once_on_its_own_date() {
+    for db in TestDatabase::both().await {
+        let h = Harness::new(db, may(1)).await;
+        let m = h.seed(&plan("Rolled", date(2024, 5, 1), 7, 6)).await;
+        let xero = h
+            .store
+            .list_connections(h.client, m.company)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.platform_key == domain::PlatformKey::Xero)
+            .unwrap();
+        let set_link = |status: ConnectionStatus| {
+            let store = h.store.clone();
+            let (client, company, id) = (h.client, m.company, xero.id);
+            async move {
+                let update = ConnectionUpdate {
+                    status,
+                    credentials: None,
+                    error: Some(None),
+                };
+                store
+                    .update_connection(client, company, id, update)
+                    .await
+                    .unwrap();
+            }
+        };
+        set_link(ConnectionStatus::Deauthorized).await;
+        for day in 2..=7 {
+            h.clock.set(may(day));
+            assert_eq!(h.tick_and_run().await, 1, "day {day}");
+        }
+        assert_eq!(h.codes(m.company).await, [status::DEAUTHORIZED; 6]);
+        // Reconnected: the 8 May run covers 1–7 May.
+        set_link(ConnectionStatus::Linked).await;
+        h.clock.set(may(8));
+        assert_eq!(h.tick_and_run().await, 1);
+        let (latest, _) = h.store.latest_syncs(m.company).await.unwrap();
+        let rolled = latest.unwrap();
+        assert_eq!(rolled.outcome.status_code, status::DATA_WRITTEN);
+        let hour = SignedDuration::from_hours(1);
+        assert_eq!(
+            (rolled.period_start, rolled.period_end),
+            (may(1) - hour, may(8) - hour)
+        );
+        let books = h.books(&m.tenant_id).await;
+        assert_each_day_once_on_its_date(&books, 1..=7);
+        assert_eq!(book_totals(&books), expected(m.totals), "{}", h.db.url);
+        // The next day has nothing new: nothing is written twice.
+        let written = written_items(&h, m.company).await;
+        h.clock.set(may(9));
+        assert_eq!(h.tick_and_run().await, 1);
+        assert_eq!(
+            h.codes(m.company).await.last(),
+            Some(&status::NOTHING_TO_WRITE)
+        );
+        assert_eq!(written_items(&h, m.company).await, written);
+    }
+}

@@ -477,3 +477,98 @@ async fn tenants_are_isolated() {
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn a_tax_rate_serves_only_the_account_classes_it_can_apply_to() {
+    let app = common::spawn().await;
+    let t = app.tenant("xero", json!({})).await;
+    let line = |account: &str, tax: &str| json!([{"Description": "x", "LineAmount": 10, "AccountCode": account, "TaxType": tax}]);
+    let bill = |account: &str, tax: &str| {
+        json!({"Type": "ACCPAY", "Contact": {"Name": "Payment Processor Ltd"}, "Status": "AUTHORISED",
+            "Date": "2026-11-25", "LineItems": line(account, tax)})
+    };
+    // A fee bill at "Zero Rated Income" on the fees (expense) account: refused, as Xero does.
+    let refused = "The TaxType code 'ZERORATEDOUTPUT' cannot be used with account code '404'";
+    rejected(
+        &app,
+        &t,
+        "Invoices",
+        bill("404", "ZERORATEDOUTPUT"),
+        refused,
+    )
+    .await;
+    let (status, _, v) = app
+        .xero(
+            &t,
+            "PUT",
+            "Invoices",
+            Some(bill("404", "ZERORATEDOUTPUT")),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(v["ErrorNumber"], 10);
+    assert_eq!(v["Type"], "ValidationException");
+    // An expense rate on a sale, and on a supplier credit note to an income account.
+    rejected(
+        &app,
+        &t,
+        "Invoices",
+        sale("200", "ZERORATEDINPUT"),
+        "The TaxType code 'ZERORATEDINPUT' cannot be used with account code '200'",
+    )
+    .await;
+    let credit = json!({"Type": "ACCPAYCREDIT", "Contact": {"Name": "Payment Processor Ltd"},
+        "Status": "AUTHORISED", "Date": "2026-11-25", "LineItems": line("270", "ZERORATEDINPUT")});
+    rejected(
+        &app,
+        &t,
+        "CreditNotes",
+        credit,
+        "cannot be used with account code '270'",
+    )
+    .await;
+    // Spend money at an income rate.
+    let spend = json!({"Type": "SPEND", "Contact": {"Name": "Payment Processor Ltd"},
+        "BankAccount": {"Code": "091"}, "Date": "2026-11-25", "LineItems": line("404", "OUTPUT2")});
+    rejected(
+        &app,
+        &t,
+        "BankTransactions",
+        spend,
+        "cannot be used with account code '404'",
+    )
+    .await;
+    // What may be used: expense rates on expenses, "No VAT" anywhere, income rates on a
+    // liability (tips).
+    for (path, body) in [
+        ("Invoices", bill("404", "ZERORATEDINPUT")),
+        ("Invoices", bill("404", "NONE")),
+        ("Invoices", sale("200", "NONE")),
+        ("Invoices", sale("830", "ZERORATEDOUTPUT")),
+    ] {
+        let (status, _, v) = app.xero(&t, "PUT", path, Some(body), None).await;
+        assert_eq!(status, 200, "{v}");
+    }
+    // The seeded rates say so themselves.
+    let books = app.books("xero", &t.id).await;
+    let rate = |kind: &str| {
+        books["TaxRates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["TaxType"] == kind)
+            .unwrap()
+            .clone()
+    };
+    let flags = |kind: &str| {
+        let r = rate(kind);
+        (
+            r["CanApplyToRevenue"].clone(),
+            r["CanApplyToExpenses"].clone(),
+        )
+    };
+    assert_eq!(flags("ZERORATEDOUTPUT"), (json!(true), json!(false)));
+    assert_eq!(flags("ZERORATEDINPUT"), (json!(false), json!(true)));
+    assert_eq!(flags("NONE"), (json!(true), json!(true)));
+}

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod connections;
 pub mod document;
 pub mod error;
+mod fee_tax_rate;
 mod keyed_map;
 pub mod merchant_world;
 mod merge;

@@ -338,12 +338,15 @@ impl Resolver<'_> {
             .fees_account("paymentFeeRefund")
             .map_or_else(|| fee.clone(), str::to_owned);
         let is_bank = reference.account(&fee).is_some_and(|a| a.is_bank_account);
+        // Purchase-side lines: never the sales zero rate unless it can apply to expenses.
+        let tax_rate_id =
+            super::fee_tax_rate::fee_tax_rate(reference, &fee, &refund, zero_rate.as_deref());
         Some(FeeSettings {
             supplier_id,
             payment_fee_account: fee,
             payment_fee_refund_account: refund,
             fee_account_is_bank: is_bank,
-            tax_rate_id: zero_rate,
+            tax_rate_id,
         })
     }
 

@@ -10,7 +10,7 @@ use super::PeriodRecords;
 use super::aggregate::{self, Context};
 use super::settings::{MappingError, MappingSettings};
 use super::totals::Totals;
-use crate::commerce::{CommerceRecord, DatasetKind};
+use crate::commerce::{CommerceRecord, DatasetKind, Transaction};
 use crate::documents::Warning;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ pub(crate) fn delta_batched(
     records: &PeriodRecords,
     posted: &SyncedState,
 ) -> Result<Option<(Totals, SyncedState, Vec<Warning>)>, MappingError> {
-    let mut ctx = Context::new(settings, &records.orders, &records.products);
+    let mut ctx = Context::new(settings, records);
     let count = records.orders.len() + records.payments.len() + records.transactions.len();
     let mut run = Batched {
         period,
@@ -97,8 +97,9 @@ pub(crate) fn delta_batched(
             run.post(key, p, c)?;
         }
     }
+    let touched = touched_payments(posted, records);
     for t in &records.transactions {
-        if let Some(key) = changed(posted, t) {
+        if let Some(key) = changed_transaction(posted, t, &touched) {
             let c = aggregate::transaction_contribution(&mut ctx, t)?;
             run.post(key, t, c)?;
         }
@@ -180,6 +181,38 @@ fn changed<R: CommerceRecord>(posted: &SyncedState, record: &R) -> Option<String
     }
 }
 
+/// Payments this run posts anew, changes or deletes. The account a fee leaves is its
+/// payment's, so a fee naming one of these is recomputed with it even if the fee itself did
+/// not change (a payment deleted, or its type changed, moves the fee).
+fn touched_payments<'r>(posted: &SyncedState, records: &'r PeriodRecords) -> BTreeSet<&'r str> {
+    let written = records
+        .payments
+        .iter()
+        .filter(|p| changed(posted, *p).is_some())
+        .map(|p| p.id.as_str());
+    let deleted = records
+        .deleted
+        .iter()
+        .filter(|(kind, _)| *kind == DatasetKind::Payments)
+        .map(|(_, id)| id.as_str());
+    written.chain(deleted).collect()
+}
+
+/// A transaction's state key when it changed, or when the payment it names did.
+fn changed_transaction(
+    posted: &SyncedState,
+    t: &Transaction,
+    touched: &BTreeSet<&str>,
+) -> Option<String> {
+    changed(posted, t).or_else(|| {
+        let names_touched = t
+            .transaction_source_ref
+            .as_ref()
+            .is_some_and(|r| touched.contains(r.id.as_str()));
+        names_touched.then(|| SyncedState::record_key(DatasetKind::Transactions, &t.id))
+    })
+}
+
 /// The record's posting: what it contributes now against what was posted for it.
 fn posting<R: CommerceRecord>(
     period: &str,
@@ -243,7 +276,7 @@ pub(crate) fn delta_in_order(
     records: &PeriodRecords,
     posted: &SyncedState,
 ) -> Result<(Totals, SyncedState, Vec<Warning>), MappingError> {
-    let mut ctx = Context::new(settings, &records.orders, &records.products);
+    let mut ctx = Context::new(settings, records);
     let mut run = Run {
         period,
         posted,
@@ -262,8 +295,9 @@ pub(crate) fn delta_in_order(
             run.post(key, p, c)?;
         }
     }
+    let touched = touched_payments(posted, records);
     for t in &records.transactions {
-        if let Some(key) = changed(run.posted, t) {
+        if let Some(key) = changed_transaction(run.posted, t, &touched) {
             let c = aggregate::transaction_contribution(&mut ctx, t)?;
             run.post(key, t, c)?;
         }

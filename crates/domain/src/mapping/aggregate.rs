@@ -7,11 +7,12 @@
 //! type. Fee, fee-refund and payout transactions give processor movements. `Payment` and
 //! `Refund` transactions repeat payments already counted, so they add nothing.
 
+use super::PeriodRecords;
 use super::settings::{MappingError, MappingSettings, OutputMode};
 use super::totals::{Amounts, Bucket, GroupKey, LineRole, Side, Totals};
 use crate::commerce::{
     CommerceEnum, Order, Payment, PaymentStatus, PaymentType, Product, TaxAllocation, Transaction,
-    TransactionType,
+    TransactionSourceType, TransactionType,
 };
 use crate::documents::Warning;
 use rust_decimal::Decimal;
@@ -24,25 +25,42 @@ pub struct Context<'a> {
     pub products: BTreeMap<&'a str, &'a Product>,
     /// Payment id → (type, group) as listed on the period's orders.
     pub payment_refs: BTreeMap<&'a str, (Option<PaymentType>, GroupKey)>,
+    /// Payment id → type, from every source that names one: the payment records first, then
+    /// the orders' listings, then the types the caller looked up for other periods' payments.
+    pub payment_types: BTreeMap<&'a str, PaymentType>,
     pub warnings: Vec<Warning>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        settings: &'a MappingSettings,
-        orders: &'a [Order],
-        products: &'a [Product],
-    ) -> Self {
+    pub fn new(settings: &'a MappingSettings, records: &'a PeriodRecords) -> Self {
         let mut payment_refs = BTreeMap::new();
-        for o in orders {
+        let mut payment_types: BTreeMap<&str, PaymentType> = records
+            .payment_types
+            .iter()
+            .map(|(id, t)| (id.as_str(), *t))
+            .collect();
+        for o in &records.orders {
             for p in &o.payments {
                 payment_refs.insert(p.id.as_str(), (p.payment_type, group_of(settings, o)));
+                if let Some(t) = p.payment_type {
+                    payment_types.insert(p.id.as_str(), t);
+                }
+            }
+        }
+        for p in &records.payments {
+            if let Some(t) = p.payment_type {
+                payment_types.insert(p.id.as_str(), t);
             }
         }
         Context {
             settings,
-            products: products.iter().map(|p| (p.id.as_str(), p)).collect(),
+            products: records
+                .products
+                .iter()
+                .map(|p| (p.id.as_str(), p))
+                .collect(),
             payment_refs,
+            payment_types,
             warnings: Vec::new(),
         }
     }
@@ -398,15 +416,16 @@ pub fn transaction_contribution(
                 return Ok(Totals::default());
             };
             let refund = t.transaction_type == TransactionType::PaymentFeeRefund;
+            let account = if refund {
+                fees.payment_fee_refund_account.clone()
+            } else {
+                fees.payment_fee_account.clone()
+            };
             Bucket::Fee {
                 group,
                 refund,
-                account: if refund {
-                    fees.payment_fee_refund_account.clone()
-                } else {
-                    fees.payment_fee_account.clone()
-                },
-                clearing: s.clearing_account.clone(),
+                account,
+                clearing: fee_money_account(ctx, t),
             }
         }
         TransactionType::Payout | TransactionType::Transfer | TransactionType::FailedPayout => {
@@ -443,4 +462,40 @@ pub fn transaction_contribution(
             record_id: t.id.clone(),
         })?;
     Ok(totals)
+}
+
+/// The account a fee was taken from, or a fee refund paid into: the account of the payment
+/// the transaction names (`transactionSourceRef`), where that payment's money went. A fee
+/// naming no payment, or one whose type is unknown, falls back to the processor's clearing
+/// account; a payment type with no account mapped does too, with a warning (fees may be
+/// synced without payments, so this is not a configuration error).
+fn fee_money_account(ctx: &mut Context, t: &Transaction) -> String {
+    let s = ctx.settings;
+    let payment = t.transaction_source_ref.as_ref().filter(|r| {
+        matches!(
+            r.source_type,
+            TransactionSourceType::Payment | TransactionSourceType::Unknown
+        )
+    });
+    let Some(payment) = payment else {
+        return s.clearing_account.clone();
+    };
+    let Some(kind) = ctx.payment_types.get(payment.id.as_str()).copied() else {
+        return s.clearing_account.clone();
+    };
+    match s.payment_account(kind) {
+        Some(account) => account.to_owned(),
+        None => {
+            ctx.warn(
+                "feeFromClearing",
+                format!(
+                    "the fee `{}` on a {kind} payment was taken from the clearing account: \
+                     the {kind} payment type has no account",
+                    t.id
+                ),
+                Some(&t.id),
+            );
+            s.clearing_account.clone()
+        }
+    }
 }

@@ -10,6 +10,7 @@
 
 pub mod adjustments;
 pub mod aggregate;
+pub mod by_day;
 pub mod fees;
 pub mod invoices;
 pub mod journal;
@@ -21,6 +22,7 @@ pub mod settings;
 pub mod totals;
 
 pub use adjustments::{PostedRecord, SyncedState};
+pub use by_day::{map_days, split_by_day};
 pub use settings::{
     CategoryAccounts, FeeSettings, Grouping, InvoiceStatus, MappingError, MappingSettings,
     OutputMode, SalesAccounts, TaxMapping,
@@ -28,11 +30,13 @@ pub use settings::{
 pub use totals::{Amounts, Bucket, GroupKey, LineRole, Side, Totals};
 
 use crate::commerce::{
-    CommerceChange, CommerceRecord, DatasetKind, Order, Parsed, Payment, Product, Transaction,
+    CommerceChange, CommerceRecord, DatasetKind, Order, Parsed, Payment, PaymentType, Product,
+    Transaction,
 };
 use crate::documents::{Document, DocumentKey, DocumentKind, Line, Tracking, Warning};
 use jiff::civil::Date;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The period being mapped: one sales day normally (`start_date == end_date`), inclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +76,9 @@ pub struct PeriodRecords {
     pub products: Vec<Product>,
     /// Records deleted since they were posted: their posting is reversed.
     pub deleted: Vec<(DatasetKind, String)>,
+    /// Payment id → type of payments outside these records that their fees name (a fee
+    /// charged the day after its payment): a fee leaves the account its payment went into.
+    pub payment_types: BTreeMap<String, PaymentType>,
 }
 
 impl PeriodRecords {
@@ -102,6 +109,7 @@ impl PeriodRecords {
             transactions: split(transactions, &mut deleted),
             products,
             deleted,
+            payment_types: BTreeMap::new(),
         }
     }
 }

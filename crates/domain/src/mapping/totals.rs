@@ -93,6 +93,9 @@ pub enum Bucket {
         group: GroupKey,
         refund: bool,
         account: String,
+        /// Where the money left (fees) or came back to (fee refunds): the account of the
+        /// payment the fee belongs to, else the clearing account. Named `clearing` in the
+        /// stored state of earlier runs, so the name stays.
         clearing: String,
     },
     /// Money moved from clearing to the payout account (a failed payout moves it back).

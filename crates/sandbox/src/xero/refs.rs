@@ -55,6 +55,30 @@ pub fn tax_rate(t: &Tenant, tax_type: &str) -> Result<Decimal, Issue> {
         })
 }
 
+/// A tax rate serves only the account classes its `CanApplyTo…` flags name: Xero refuses an
+/// income rate on an expense account (a fee bill at "Zero Rated Income") and the reverse.
+/// An unknown tax type is reported by [`tax_rate`].
+pub fn rate_applies_to(t: &Tenant, tax_type: &str, account: &Value) -> Result<(), Issue> {
+    let flag = match s(account, "Class") {
+        Some("REVENUE") => "CanApplyToRevenue",
+        Some("EXPENSE") => "CanApplyToExpenses",
+        Some("ASSET") => "CanApplyToAssets",
+        Some("LIABILITY") => "CanApplyToLiabilities",
+        Some("EQUITY") => "CanApplyToEquity",
+        _ => return Ok(()),
+    };
+    let Some(rate) = t.find("TaxRates", "TaxType", tax_type) else {
+        return Ok(());
+    };
+    if rate.get(flag).and_then(Value::as_bool) == Some(false) {
+        let code = s(account, "Code").unwrap_or_default();
+        return Err(issue(format!(
+            "The TaxType code '{tax_type}' cannot be used with account code '{code}'."
+        )));
+    }
+    Ok(())
+}
+
 /// `{ContactID}`, `{ContactNumber}` or `{Name}`; an unknown name creates the contact (Xero does).
 pub fn contact(t: &mut Tenant, r: Option<&Value>, now: jiff::Timestamp) -> Result<Value, Issue> {
     let r = r.unwrap_or(&Value::Null);
@@ -196,6 +220,11 @@ pub fn lines(
         let rate = if amount_types == "NoTax" {
             Decimal::ZERO
         } else {
+            if let Some(a) = &acc
+                && let Err(e) = rate_applies_to(t, &tax_type, a)
+            {
+                issues.push(e);
+            }
             tax_rate(t, &tax_type).unwrap_or_else(|e| {
                 issues.push(e);
                 Decimal::ZERO

@@ -82,16 +82,27 @@ pub fn account(n: NewAccount<'_>, currency: &str, now: Timestamp) -> Value {
     a
 }
 
-fn tax_rate(kind: &str, name: &str, rate: &str, revenue: bool, report: &str) -> Value {
+/// Which account classes a tax rate serves (Xero's `CanApplyTo…` flags).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Income rates: revenue accounts (and, as in Xero, assets, equity and liabilities).
+    Revenue,
+    /// Expense rates: every class but revenue.
+    Expenses,
+    /// "No VAT" / "Tax Exempt": any account.
+    Any,
+}
+
+fn tax_rate(kind: &str, name: &str, rate: &str, side: Side, report: &str) -> Value {
     json!({
         "Name": name,
         "TaxType": kind,
         "ReportTaxType": report,
-        "CanApplyToAssets": !revenue,
-        "CanApplyToEquity": !revenue,
-        "CanApplyToExpenses": !revenue,
+        "CanApplyToAssets": true,
+        "CanApplyToEquity": true,
+        "CanApplyToExpenses": side != Side::Revenue,
         "CanApplyToLiabilities": true,
-        "CanApplyToRevenue": revenue,
+        "CanApplyToRevenue": side != Side::Expenses,
         "DisplayTaxRate": serde_json::from_str::<Value>(rate).unwrap_or(Value::Null),
         "EffectiveRate": serde_json::from_str::<Value>(rate).unwrap_or(Value::Null),
         "Status": "ACTIVE",
@@ -127,44 +138,68 @@ pub fn tenant(name: Option<String>, country: Option<String>, now: Timestamp) -> 
     };
     let rates = if us {
         vec![
-            tax_rate("OUTPUT", "Tax on Sales", "8.8750", true, "OUTPUT"),
-            tax_rate("INPUT", "Tax on Purchases", "8.8750", false, "INPUT"),
-            tax_rate("NONE", "Tax Exempt", "0.0000", true, "NONE"),
+            tax_rate("OUTPUT", "Tax on Sales", "8.8750", Side::Revenue, "OUTPUT"),
+            tax_rate(
+                "INPUT",
+                "Tax on Purchases",
+                "8.8750",
+                Side::Expenses,
+                "INPUT",
+            ),
+            tax_rate("NONE", "Tax Exempt", "0.0000", Side::Any, "NONE"),
         ]
     } else {
         vec![
-            tax_rate("OUTPUT2", "20% (VAT on Income)", "20.0000", true, "OUTPUT"),
-            tax_rate("RROUTPUT", "5% (VAT on Income)", "5.0000", true, "OUTPUT"),
+            tax_rate(
+                "OUTPUT2",
+                "20% (VAT on Income)",
+                "20.0000",
+                Side::Revenue,
+                "OUTPUT",
+            ),
+            tax_rate(
+                "RROUTPUT",
+                "5% (VAT on Income)",
+                "5.0000",
+                Side::Revenue,
+                "OUTPUT",
+            ),
             tax_rate(
                 "ZERORATEDOUTPUT",
                 "Zero Rated Income",
                 "0.0000",
-                true,
+                Side::Revenue,
                 "OUTPUT",
             ),
             tax_rate(
                 "EXEMPTOUTPUT",
                 "Exempt Income",
                 "0.0000",
-                true,
+                Side::Revenue,
                 "EXEMPTOUTPUT",
             ),
-            tax_rate("INPUT2", "20% (VAT on Expenses)", "20.0000", false, "INPUT"),
+            tax_rate(
+                "INPUT2",
+                "20% (VAT on Expenses)",
+                "20.0000",
+                Side::Expenses,
+                "INPUT",
+            ),
             tax_rate(
                 "ZERORATEDINPUT",
                 "Zero Rated Expenses",
                 "0.0000",
-                false,
+                Side::Expenses,
                 "INPUT",
             ),
             tax_rate(
                 "EXEMPTINPUT",
                 "Exempt Expenses",
                 "0.0000",
-                false,
+                Side::Expenses,
                 "EXEMPTINPUT",
             ),
-            tax_rate("NONE", "No VAT", "0.0000", true, "NONE"),
+            tax_rate("NONE", "No VAT", "0.0000", Side::Any, "NONE"),
         ]
     };
     for r in rates {

@@ -56,6 +56,8 @@ pub struct TxSpec {
     pub currency: usize,
     pub kind: usize,
     pub amount: i64,
+    /// The payment `p{i}` it names (`transactionSourceRef`), which may not exist.
+    pub payment: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,11 +107,18 @@ pub fn payment() -> impl Strategy<Value = PaySpec> {
 }
 
 pub fn transaction() -> impl Strategy<Value = TxSpec> {
-    (0..3usize, 0..5usize, -50_000i64..50_000).prop_map(|(currency, kind, amount)| TxSpec {
-        currency,
-        kind,
-        amount,
-    })
+    (
+        0..3usize,
+        0..5usize,
+        -50_000i64..50_000,
+        prop::option::of(0..7usize),
+    )
+        .prop_map(|(currency, kind, amount, payment)| TxSpec {
+            currency,
+            kind,
+            amount,
+            payment,
+        })
 }
 
 pub fn day() -> impl Strategy<Value = DaySpec> {
@@ -244,14 +253,18 @@ pub fn build_payment(id: &str, p: &PaySpec, modified: &str) -> Payment {
 }
 
 pub fn build_transaction(id: &str, t: &TxSpec, modified: &str) -> Transaction {
-    record(json!({
+    let mut body = json!({
         "id": id,
         "currency": CURRENCIES[t.currency],
         "type": TRANSACTIONS[t.kind],
         "totalAmount": num(money(t.currency, t.amount)),
         "createdDate": "2024-05-01T18:00:00Z",
         "sourceModifiedDate": modified,
-    }))
+    });
+    if let Some(p) = t.payment {
+        body["transactionSourceRef"] = json!({"id": format!("p{p}"), "type": "Payment"});
+    }
+    record(body)
 }
 
 pub fn gift_product() -> Product {
@@ -283,5 +296,6 @@ pub fn build(day: &DaySpec) -> PeriodRecords {
             .collect(),
         products: vec![gift_product()],
         deleted: Vec::new(),
+        payment_types: Default::default(),
     }
 }

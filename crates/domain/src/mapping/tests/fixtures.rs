@@ -134,6 +134,19 @@ pub fn transaction(id: &str, kind: &str, amount: &str) -> Transaction {
     }))
 }
 
+/// A fee (`PaymentFee`) or fee refund (`PaymentFeeRefund`) charged on payment `payment`.
+pub fn fee_on(id: &str, kind: &str, amount: &str, payment: &str) -> Transaction {
+    record(json!({
+        "id": id,
+        "currency": "GBP",
+        "type": kind,
+        "totalAmount": Value::Number(amount.parse().unwrap()),
+        "createdDate": "2024-05-01T18:00:00Z",
+        "sourceModifiedDate": "2024-05-01T18:00:00Z",
+        "transactionSourceRef": {"id": payment, "type": "Payment"},
+    }))
+}
+
 pub fn gift_card(id: &str) -> Product {
     record(json!({ "id": id, "name": "Gift card", "isGiftCard": true }))
 }

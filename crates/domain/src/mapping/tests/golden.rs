@@ -290,10 +290,10 @@ fn a_multi_rate_day_needs_a_rounding_line() {
 
 #[test]
 fn the_journal_example_of_the_docs() {
-    // Cash sales £1000 net + £200 VAT + £50 tips; fees £60 and fee refunds £30 taken from and
-    // paid into the cash account (it is the clearing account here).
-    let mut s = journal_settings();
-    s.clearing_account = "1000".into();
+    // Codat's worked journal: cash sales £1000 net + £200 VAT + £50 tips; fees £60 and fee
+    // refunds £30 on the cash payment, so taken from and paid into the cash account (the card
+    // clearing account, 1100, is not touched).
+    let s = journal_settings();
     let records = PeriodRecords {
         orders: vec![order(
             "o1",
@@ -302,8 +302,8 @@ fn the_journal_example_of_the_docs() {
         )],
         payments: vec![payment("p1", "Cash", "1250.00")],
         transactions: vec![
-            transaction("f1", "PaymentFee", "-60.00"),
-            transaction("fr1", "PaymentFeeRefund", "30.00"),
+            fee_on("f1", "PaymentFee", "-60.00", "p1"),
+            fee_on("fr1", "PaymentFeeRefund", "30.00", "p1"),
         ],
         ..PeriodRecords::default()
     };

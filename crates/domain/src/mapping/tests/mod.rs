@@ -1,7 +1,9 @@
 mod adjust;
 mod batched;
+mod by_day;
 mod days;
 mod fixtures;
 mod golden;
+mod golden_fees;
 mod options;
 mod props;
