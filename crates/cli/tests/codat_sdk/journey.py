@@ -32,7 +32,7 @@ def http(method, path, body=None):
         return json.loads(text) if text else None
 
 
-def until(what, check, seconds=60):
+def until(what, check, seconds=300):
     deadline = time.time() + seconds
     while True:
         value = check()

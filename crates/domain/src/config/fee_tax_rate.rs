@@ -11,10 +11,10 @@
 //! expense rate, else any qualifying 0 % rate. None qualifies: no rate is sent and the ledger
 //! applies the account's default.
 //!
-//! Which classes a rate applies to is read from its name and id for now (`OUTPUT`, `Income`,
-//! `Sales` → revenue only; `INPUT`, `Expense`, `Purchase` → everything but revenue; else all),
-//! the naming Xero and QuickBooks use; the reference data's own flags replace this when they
-//! are read.
+//! Which classes a rate applies to comes from the reference data's flags (Xero's
+//! `CanApplyToRevenue` / `CanApplyToExpenses`, read by the connector); a platform that does not
+//! say is read by the rate's name and id (`OUTPUT`, `Income`, `Sales` → revenue only; `INPUT`,
+//! `Expense`, `Purchase` → everything but revenue; else all), the naming Xero and QuickBooks use.
 
 use crate::reference_data::{AccountType, ReferenceData, TaxRate};
 use rust_decimal::Decimal;
@@ -28,6 +28,12 @@ enum Side {
 }
 
 fn side(rate: &TaxRate) -> Side {
+    match (rate.applies_to_sales, rate.applies_to_purchases) {
+        (Some(true), Some(false)) => return Side::Revenue,
+        (Some(false), Some(true)) => return Side::Expenses,
+        (Some(true), Some(true)) => return Side::Both,
+        _ => {}
+    }
     let text = format!(
         "{} {} {}",
         rate.id,
