@@ -9,7 +9,7 @@ mod journey_support;
 
 use journey_support::flow::*;
 use journey_support::server::Server;
-use journey_support::week::{WeekTotals, week};
+use journey_support::week::{Region, US_ZONE, WeekTotals, ZONE, week, week_in};
 use reqwest::{Method, StatusCode};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -178,7 +178,7 @@ async fn xero_journey(database_url: Option<&str>) {
         "Zero Rated Income",
     );
     doc["configuration"]["sales"]["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(zero);
-    sync_everything(&mut doc);
+    sync_everything(&mut doc, ZONE);
 
     // What Xero would refuse is refused now, next to the field: an expense account cannot
     // take payments.
@@ -199,7 +199,7 @@ async fn xero_journey(database_url: Option<&str>) {
 
     let week = week();
     push_week(&server, &company, &week).await;
-    let status = sync_week(&server, &company).await;
+    let status = sync_week(&server, &company, ZONE).await;
     assert_eq!(status["syncStatusCode"], 2000, "{status}");
 
     let books = server
@@ -212,7 +212,7 @@ async fn xero_journey(database_url: Option<&str>) {
     check_xero_books(&books, &week.totals, &doc);
 
     // Asking again writes nothing new.
-    let again = sync_week(&server, &company).await;
+    let again = sync_week(&server, &company, ZONE).await;
     assert!(
         matches!(again["syncStatusCode"].as_u64(), Some(2000 | 2040 | 5080)),
         "{again}"
@@ -411,7 +411,7 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
         "No VAT",
     );
     doc["configuration"]["sales"]["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(zero);
-    sync_everything(&mut doc);
+    sync_everything(&mut doc, ZONE);
 
     // QuickBooks pays the fee bills from the card account, and only from a Bank account: the
     // Other Current Asset "Card Clearing" is refused before any sync could fail on it.
@@ -438,7 +438,7 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
 
     let week = week();
     push_week(&server, &company, &week).await;
-    let status = sync_week(&server, &company).await;
+    let status = sync_week(&server, &company, ZONE).await;
     assert_eq!(status["syncStatusCode"], 2000, "{status}");
     let books = server
         .ok(
@@ -555,7 +555,7 @@ async fn hledger_journey_on_sqlite() {
     choose_account(&mut doc, "payments", "paypal", "assets:paypal");
     choose_account(&mut doc, "payments", "payout", "assets:bank:current");
     choose_account(&mut doc, "fees", "paymentFee", "expenses:payment fees");
-    sync_everything(&mut doc);
+    sync_everything(&mut doc, ZONE);
     server
         .ok(
             Method::POST,
@@ -566,7 +566,7 @@ async fn hledger_journey_on_sqlite() {
 
     let week = week();
     push_week(&server, &company, &week).await;
-    let status = sync_week(&server, &company).await;
+    let status = sync_week(&server, &company, ZONE).await;
     assert_eq!(status["syncStatusCode"], 2000, "{status}");
 
     web.hledger(&["check", "--strict"])
@@ -600,7 +600,7 @@ async fn hledger_journey_on_sqlite() {
         "processor balances"
     );
     let written = web.transaction_count();
-    let again = sync_week(&server, &company).await;
+    let again = sync_week(&server, &company, ZONE).await;
     assert!(
         matches!(again["syncStatusCode"].as_u64(), Some(2000 | 2040 | 5080)),
         "{again}"
@@ -661,4 +661,144 @@ async fn a_refused_read_is_shown_with_the_platforms_reason() {
         )
         .await;
     assert_eq!(connection["status"], "Deauthorized", "{connection}");
+}
+
+/// QuickBooks Online US: automated sales tax is on, so no tax rate is asked for or sent;
+/// QuickBooks works the tax out (at New York's 8.875 %, the merchant's rate too) and the books
+/// hold the pushed tax to the cent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quickbooks_us_journey_on_sqlite() {
+    let server = Server::start(None);
+    let tenant = server
+        .ok(
+            Method::POST,
+            "/sandbox/quickbooks/_control/tenants",
+            Some(&json!({"name": "Bob's Bikes Inc", "country": "US"})),
+        )
+        .await["realmId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (company, connection) = company_with(&server, "Bob's Bikes", "qhyg").await;
+    let connection_id = connection["id"].as_str().unwrap().to_owned();
+    consent(&server, connection["linkUrl"].as_str().unwrap(), &tenant).await;
+    offered(&server, &company).await;
+    let info = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/data/info"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            info["baseCurrency"].as_str(),
+            info["automatedSalesTax"].as_bool()
+        ),
+        (Some("USD"), Some(true)),
+        "{info}"
+    );
+    let push = format!("/companies/{company}/connections/{connection_id}/push/accounts");
+    for name in ["PayPal", "Card Clearing (Bank)"] {
+        let account =
+            json!({"name": name, "type": "Asset", "isBankAccount": true, "currency": "USD"});
+        server.ok(Method::POST, &push, Some(&account)).await;
+    }
+    let mut doc = offered(&server, &company).await;
+    assert!(
+        doc["configuration"]["sales"].get("taxRates").is_none(),
+        "no tax slots under automated sales tax: {doc}"
+    );
+    choose_account(&mut doc, "sales", "sales", "Sales");
+    choose_account(&mut doc, "sales", "refund", "Refunds");
+    choose_account(&mut doc, "sales", "gratuity", "Gratuity Liability");
+    let customer = by_name(
+        &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
+        "Commerce Sales",
+    );
+    doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
+    choose_account(&mut doc, "payments", "card", "Card Clearing (Bank)");
+    choose_account(&mut doc, "payments", "cash", "Cash on Hand");
+    choose_account(&mut doc, "payments", "paypal", "PayPal");
+    choose_account(&mut doc, "payments", "payout", "Checking");
+    choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
+    let supplier = by_name(
+        &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
+        "Payment Processor Inc",
+    );
+    doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
+    sync_everything(&mut doc, US_ZONE);
+
+    // A tax rate slot added by hand is refused: QuickBooks computes US sales tax itself.
+    let config = format!("/config/companies/{company}/sync/commerce");
+    let mut wrong = doc.clone();
+    wrong["configuration"]["sales"]["taxRates"] = json!({"8.875": {"selectedTaxRateId": "TAX"}});
+    let (status, refused) = server.call(Method::POST, &config, Some(&wrong)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(
+        refused["validation"]["errors"][0]["validatorName"], "books.tax_computed_by_platform",
+        "{refused}"
+    );
+    server.ok(Method::POST, &config, Some(&doc)).await;
+
+    let week = week_in(Region::Us);
+    push_week(&server, &company, &week).await;
+    let status = sync_week(&server, &company, US_ZONE).await;
+    assert_eq!(status["syncStatusCode"], 2000, "{status}");
+    let books = server
+        .ok(
+            Method::GET,
+            &format!("/sandbox/quickbooks/_control/tenants/{tenant}/books"),
+            None,
+        )
+        .await;
+    // Every sales line is marked TAX or NON (no tax code of ours), and QuickBooks' tax equals ours.
+    for invoice in qbo_docs(&books, "Invoice")
+        .iter()
+        .chain(qbo_docs(&books, "CreditMemo").iter())
+    {
+        for line in invoice["Line"].as_array().unwrap() {
+            if let Some(code) = line["SalesItemLineDetail"]["TaxCodeRef"]["value"].as_str() {
+                assert!(matches!(code, "TAX" | "NON"), "{line}");
+            }
+        }
+    }
+    let by_rate = qbo_sales_by_tax_rate(&books);
+    let t = &week.totals;
+    let taxed: (Decimal, Decimal) = by_rate
+        .values()
+        .fold((Decimal::ZERO, Decimal::ZERO), |a, b| {
+            (a.0 + b.0, a.1 + b.1)
+        });
+    assert_eq!(
+        Some(&taxed),
+        t.by_rate.get("8.875"),
+        "sales tax: {by_rate:?}"
+    );
+    let mut received: BTreeMap<String, Decimal> = BTreeMap::new();
+    for p in qbo_docs(&books, "Payment") {
+        let account = p["DepositToAccountRef"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        *received.entry(account).or_default() += dec(&p["TotalAmt"]);
+    }
+    let account_id = |key: &str| {
+        doc["configuration"]["payments"]["accounts"][key]["selectedAccountId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    for (key, kind) in [("card", "Card"), ("cash", "Cash"), ("paypal", "Paypal")] {
+        assert_eq!(
+            received.get(&account_id(key)),
+            t.received_by_payment_type.get(kind),
+            "{kind}: {received:?}"
+        );
+    }
+    let fees: Decimal = qbo_docs(&books, "Bill")
+        .iter()
+        .map(|b| dec(&b["TotalAmt"]))
+        .sum();
+    assert_eq!(fees, t.fees, "fee bills carry no tax");
 }

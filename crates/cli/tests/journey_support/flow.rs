@@ -3,7 +3,7 @@
 //! from what is offered, a week pushed, a sync, the books read back.
 
 use super::server::Server;
-use super::week::{DAYS, FIRST_DAY, Week, ZONE};
+use super::week::{DAYS, FIRST_DAY, Week};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -107,13 +107,13 @@ pub fn choose_tax_rate(doc: &mut Value, key: &str, name: &str) {
 
 /// Turns sales, payments and fees on and schedules daily syncs from today (a start date
 /// cannot be back-dated; the past week is synced with `historic`).
-pub fn sync_everything(doc: &mut Value) {
+pub fn sync_everything(doc: &mut Value, zone: &str) {
     let today = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get(ZONE).unwrap())
+        .with_time_zone(jiff::tz::TimeZone::get(zone).unwrap())
         .date();
     doc["enable"] = json!(true);
     doc["schedule"]["startDate"] = json!(today.to_string());
-    doc["schedule"]["timeZone"] = json!(ZONE);
+    doc["schedule"]["timeZone"] = json!(zone);
     doc["schedule"]["syncHour"] = json!(2);
     doc["schedule"]["selectedFrequency"] = json!("Daily");
     let c = &mut doc["configuration"];
@@ -151,9 +151,9 @@ pub async fn push_week(server: &Server, company: &str, week: &Week) {
 
 /// Syncs the past week (`historic`, from its first day's sync hour to the day after its
 /// last) and waits for the outcome.
-pub async fn sync_week(server: &Server, company: &str) -> Value {
+pub async fn sync_week(server: &Server, company: &str, zone: &str) -> Value {
     let first: jiff::civil::Date = FIRST_DAY.parse().unwrap();
-    let zone = jiff::tz::TimeZone::get(ZONE).unwrap();
+    let zone = jiff::tz::TimeZone::get(zone).unwrap();
     let at_sync_hour = |date: jiff::civil::Date| {
         date.at(2, 0, 0, 0)
             .to_zoned(zone.clone())
