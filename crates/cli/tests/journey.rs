@@ -149,6 +149,15 @@ async fn xero_journey(database_url: Option<&str>) {
         )
         .await;
     assert_eq!(created["status"], "Success", "{created}");
+    // And the processor as a supplier of its own, for the fee bills.
+    let supplier = server
+        .ok(
+            Method::POST,
+            &format!("/companies/{company}/connections/{connection_id}/push/suppliers"),
+            Some(&json!({"supplierName": "Stripe Payments UK"})),
+        )
+        .await;
+    assert_eq!(supplier["data"]["name"], "Stripe Payments UK", "{supplier}");
     doc = offered(&server, &company).await;
 
     // Chosen by name from what is offered, as a merchant would.
@@ -170,7 +179,7 @@ async fn xero_journey(database_url: Option<&str>) {
     choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
     let supplier = by_name(
         &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
-        "Payment Processor Ltd",
+        "Stripe Payments UK",
     );
     doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
     let zero = by_name(
@@ -384,6 +393,30 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
     let paypal =
         json!({"name": "PayPal", "type": "Asset", "isBankAccount": true, "currency": "GBP"});
     server.ok(Method::POST, &push, Some(&paypal)).await;
+    let customers = format!("/companies/{company}/connections/{connection_id}/push/customers");
+    let (status, refused) = server
+        .call(
+            Method::POST,
+            &customers,
+            Some(&json!({"customerName": "  "})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a blank name is named: {refused}"
+    );
+    assert_eq!(
+        refused["validation"]["errors"][0]["pointer"],
+        "/customerName"
+    );
+    server
+        .ok(
+            Method::POST,
+            &customers,
+            Some(&json!({"customerName": "Daily Takings"})),
+        )
+        .await;
     let mut doc = offered(&server, &company).await;
     choose_account(&mut doc, "sales", "sales", "Sales");
     choose_account(&mut doc, "sales", "refund", "Refunds");
@@ -393,7 +426,7 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
     choose_tax_rate(&mut doc, "0", "0.0% Z");
     let customer = by_name(
         &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
-        "Commerce Sales",
+        "Daily Takings",
     );
     doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
     choose_account(&mut doc, "payments", "card", "Card Clearing");
