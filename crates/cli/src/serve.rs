@@ -146,6 +146,9 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let cipher = Arc::new(TokenCipher::new(&key));
     let clock: Arc<dyn domain::clock::Clock> = Arc::new(domain::clock::SystemClock);
+    // Pushes acknowledged by a process that died before storing them (this one, earlier, or
+    // another sharing the database) are stored now and checked for every little while.
+    engine::Ingest::new(store.clone()).spawn_resumer(clock.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let listener = match args.role {
         Role::Worker => None,
