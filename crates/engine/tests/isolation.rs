@@ -37,10 +37,14 @@ async fn wait_for_syncs(h: &Harness, company: domain::CompanyId, n: usize) -> Ve
             return codes;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+        // A run that failed for a passing reason (a slow sandbox on a busy machine) is retried
+        // a few seconds later by the clock; let the manual clock get there.
+        h.clock.advance(jiff::SignedDuration::from_secs(1));
     }
     panic!(
-        "{company} never reached {n} finished syncs: {:?}",
-        h.codes(company).await
+        "{company} never reached {n} finished syncs: {:?}; jobs {:#?}",
+        h.codes(company).await,
+        h.store.company_jobs(company).await
     );
 }
 

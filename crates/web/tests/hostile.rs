@@ -14,7 +14,7 @@ fn order(id: &str) -> Value {
     json!({"id": id, "currency": "GBP", "createdDate": "2026-03-01T10:15:00Z",
         "sourceModifiedDate": "2026-03-01T10:15:00Z", "totalAmount": 12.00, "totalTaxAmount": 2.00,
         "totalDiscount": 0, "totalGratuity": 0, "totalRefund": 0,
-        "orderLineItems": [{"id": format!("{id}-l1"), "quantity": 1, "unitPrice": 12.00,
+        "orderLineItems": [{"id": format!("{id}-l1"), "quantity": 1, "unitPrice": 10.00,
             "totalAmount": 12.00, "totalTaxAmount": 2.00, "taxPercentage": 20}]})
 }
 
