@@ -217,10 +217,14 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
             }
         });
     }
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP");
+    let served = web::serve::serve(
+        listener,
+        app,
+        web::serve::ServeSettings::default(),
+        shutdown_signal(),
+    )
+    .await
+    .context("serving HTTP");
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;

@@ -8,6 +8,8 @@ pub mod error;
 mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod serve;
+pub mod throttle;
 pub mod wire;
 
 use axum::Router;
@@ -39,6 +41,8 @@ pub struct AppState {
     pub oauth: Arc<HashMap<PlatformKey, OAuthApp>>,
     /// "Now" for sync requests (injected by tests).
     pub clock: Arc<dyn domain::clock::Clock>,
+    /// Wrong API keys per client address.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -50,6 +54,7 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').into(),
             oauth: Arc::new(HashMap::new()),
             clock: Arc::new(domain::clock::SystemClock),
+            throttle: Arc::default(),
         }
     }
 

@@ -62,7 +62,12 @@ impl TestApp {
             router = router.nest("/sandbox", sandbox::router(sandbox));
         }
         let app = router.merge(web::router(state));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(async move {
+            let settings = web::serve::ServeSettings::default();
+            web::serve::serve(listener, app, settings, std::future::pending())
+                .await
+                .unwrap()
+        });
         let mut app = TestApp {
             base,
             http: reqwest::Client::new(),
