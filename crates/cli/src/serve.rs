@@ -164,12 +164,19 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .or_else(|| address.map(|a| format!("http://{a}")))
         .unwrap_or_else(|| format!("http://{}", args.listen));
+    // User-given URLs reach public addresses only, unless the operator allows private ones;
+    // the sandboxes (and so the demo) are on this machine.
+    let mut outbound = platforms::outbound::Outbound::from_env();
+    outbound.allow_private |= args.sandbox;
     // Workers deliver webhooks too; on PostgreSQL their claims keep each attempt to one process.
     let webhooks = engine::webhooks::WebhookDispatcher::new(
         store.clone(),
         clock.clone(),
         cipher.clone(),
-        engine::webhooks::DispatcherSettings::default(),
+        engine::webhooks::DispatcherSettings {
+            outbound,
+            ..Default::default()
+        },
     )?;
     let start_worker = |quiet: bool| {
         webhooks.clone().spawn();
@@ -191,7 +198,8 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     };
     let address = listener.local_addr()?;
     let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
-        .with_oauth(args.oauth_apps(&public_url));
+        .with_oauth(args.oauth_apps(&public_url))
+        .with_outbound(outbound);
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",

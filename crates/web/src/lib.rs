@@ -43,6 +43,8 @@ pub struct AppState {
     pub clock: Arc<dyn domain::clock::Clock>,
     /// Wrong API keys per client address.
     pub throttle: Arc<throttle::Throttle>,
+    /// Where user-given URLs (webhooks, hledger) may point.
+    pub outbound: platforms::outbound::Outbound,
 }
 
 impl AppState {
@@ -55,7 +57,14 @@ impl AppState {
             oauth: Arc::new(HashMap::new()),
             clock: Arc::new(domain::clock::SystemClock),
             throttle: Arc::default(),
+            outbound: platforms::outbound::Outbound::default(),
         }
+    }
+
+    /// The same state with this policy for user-given URLs.
+    pub fn with_outbound(mut self, outbound: platforms::outbound::Outbound) -> Self {
+        self.outbound = outbound;
+        self
     }
 
     /// The same state reading time from `clock`.

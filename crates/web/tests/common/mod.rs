@@ -46,7 +46,9 @@ impl TestApp {
         let secret = SecretKey::generate();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base);
+        // Test receivers and hledger listen on loopback.
+        let mut state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base)
+            .with_outbound(platforms::outbound::Outbound::ANYWHERE);
         let mut router = axum::Router::new();
         if with_sandbox {
             let sandbox_base = format!("{base}/sandbox");
