@@ -133,7 +133,10 @@ impl Ingest {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
                 let outcome = failed(
                     DatasetStatus::ProcessingError,
-                    format!("storing the records failed: {e}"),
+                    // The database's own words stay in our log; the client gets ours.
+                    "storing the records failed on our side; push the dataset again, or quote \
+                     its id to support"
+                        .to_owned(),
                     count,
                 );
                 let _ = store.finish_dataset(id, outcome).await;
