@@ -102,6 +102,7 @@ impl ServeArgs {
             return engine::ConnectorSettings::sandbox(public_url);
         }
         engine::ConnectorSettings {
+            outbound: platforms::outbound::Outbound::from_env(),
             xero: self
                 .xero_client_id
                 .as_ref()
