@@ -144,6 +144,7 @@ impl WebhookDispatcher {
                 sending.spawn(async move { inner.attempt(delivery).await });
             }
             while let Some(done) = sending.join_next().await {
+                // One delivery's panic is its own: the lease expires and it is tried again.
                 if let Err(error) = done {
                     tracing::error!(%error, "a webhook attempt panicked");
                 }
@@ -159,7 +160,16 @@ impl WebhookDispatcher {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                if self.run_once().await == 0 {
+                // Each attempt runs in its own task already; this keeps the loop itself alive
+                // should anything around them panic.
+                let attempts = match crate::panics::caught(self.run_once()).await {
+                    Ok(attempts) => attempts,
+                    Err(reason) => {
+                        tracing::error!(%reason, "a webhook dispatch round panicked");
+                        0
+                    }
+                };
+                if attempts == 0 {
                     tokio::time::sleep(self.inner.settings.poll_interval).await;
                 }
             }
