@@ -103,6 +103,7 @@ impl ServeArgs {
             return engine::ConnectorSettings::sandbox(public_url);
         }
         engine::ConnectorSettings {
+            outbound: platforms::outbound::Outbound::from_env(),
             xero: self
                 .xero_client_id
                 .as_ref()
@@ -148,6 +149,9 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     }
     let cipher = Arc::new(TokenCipher::new(&key));
     let clock: Arc<dyn domain::clock::Clock> = Arc::new(domain::clock::SystemClock);
+    // Pushes acknowledged by a process that died before storing them (this one, earlier, or
+    // another sharing the database) are stored now and checked for every little while.
+    engine::Ingest::new(store.clone()).spawn_resumer(clock.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let listener = match args.role {
         Role::Worker => None,
@@ -163,12 +167,19 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .or_else(|| address.map(|a| format!("http://{a}")))
         .unwrap_or_else(|| format!("http://{}", args.listen));
+    // User-given URLs reach public addresses only, unless the operator allows private ones;
+    // the sandboxes (and so the demo) are on this machine.
+    let mut outbound = platforms::outbound::Outbound::from_env();
+    outbound.allow_private |= args.sandbox;
     // Workers deliver webhooks too; on PostgreSQL their claims keep each attempt to one process.
     let webhooks = engine::webhooks::WebhookDispatcher::new(
         store.clone(),
         clock.clone(),
         cipher.clone(),
-        engine::webhooks::DispatcherSettings::default(),
+        engine::webhooks::DispatcherSettings {
+            outbound,
+            ..Default::default()
+        },
     )?;
     let start_worker = |quiet: bool| {
         webhooks.clone().spawn();
@@ -191,7 +202,8 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let state = web::AppState::new(store.clone(), TokenCipher::new(&key), &public_url)
         .with_oauth(args.oauth_apps(&public_url))
-        .with_connectors(args.connector_settings(&public_url));
+        .with_connectors(args.connector_settings(&public_url))
+        .with_outbound(outbound);
     // Printed on stdout (logs go to stderr) so scripts can find a port chosen with :0.
     println!(
         "commerce-sync listening on http://{address} ({} database)",
@@ -226,10 +238,14 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
             }
         });
     }
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP");
+    let served = web::serve::serve(
+        listener,
+        app,
+        web::serve::ServeSettings::default(),
+        shutdown_signal(),
+    )
+    .await
+    .context("serving HTTP");
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;

@@ -184,3 +184,27 @@ fn reference_data_may_be_given_instead_of_the_options() {
         "{stderr}"
     );
 }
+
+#[test]
+fn far_future_dates_exit_2_naming_the_flag_instead_of_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.json", &config());
+    let data = write(dir.path(), "data.json", &data());
+    let out = Command::new(BIN)
+        .arg("preview")
+        .arg("--config")
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .args(["--from", "9999-12-30", "--to", "9999-12-31"])
+        .args(["--time-zone", "America/Los_Angeles"])
+        .output()
+        .expect("run the binary");
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("--from") && stderr.contains("--to"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("date.out_of_range"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod documents;
 pub mod ids;
 pub mod integration;
+pub mod json_strict;
 pub mod mapping;
 pub mod money;
 pub mod paging;

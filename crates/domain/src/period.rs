@@ -13,8 +13,14 @@
 //!
 //! Periods are half-open, `[start, end)`, so consecutive periods tile time and every instant
 //! (a record's `createdDate`) belongs to exactly one of them.
+//!
+//! Supported dates: every date a user sends (`startDate`, a preview's range, a historic
+//! `dateRange`, `syncTo`) must fall in [`EARLIEST_DATE`]..=[`LATEST_DATE`], checked with
+//! [`check_date`] / [`check_instant`] where it comes in. Far from jiff's own limits (years
+//! -9999..=9999), so no step of the arithmetic here can overflow; the arithmetic still answers
+//! [`PeriodError::OutOfRange`] rather than panicking if an unchecked value reaches it.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, date};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
@@ -53,12 +59,42 @@ pub enum PeriodError {
     Empty { start: Timestamp, end: Timestamp },
     #[error("{0} is not a due instant of this schedule")]
     NotDue(Timestamp),
+    #[error("{0} is outside the supported dates, {EARLIEST_DATE} to {LATEST_DATE}")]
+    OutOfRange(String),
+}
+
+/// The first calendar day a schedule, a sync or a preview may touch.
+pub const EARLIEST_DATE: Date = date(2000, 1, 1);
+/// The last calendar day a schedule, a sync or a preview may touch.
+pub const LATEST_DATE: Date = date(2100, 12, 31);
+
+/// `d` if it is a supported date.
+pub fn check_date(d: Date) -> Result<Date, PeriodError> {
+    if (EARLIEST_DATE..=LATEST_DATE).contains(&d) {
+        Ok(d)
+    } else {
+        Err(PeriodError::OutOfRange(d.to_string()))
+    }
+}
+
+/// `t` if its date is supported in every time zone (UTC date, with a day's margin either side).
+pub fn check_instant(t: Timestamp) -> Result<Timestamp, PeriodError> {
+    let day = t.to_zoned(TimeZone::UTC).date();
+    let inside = EARLIEST_DATE.yesterday().is_ok_and(|first| first < day)
+        && LATEST_DATE.tomorrow().is_ok_and(|last| day < last);
+    if inside {
+        Ok(t)
+    } else {
+        Err(PeriodError::OutOfRange(t.to_string()))
+    }
 }
 
 /// A merchant's sync schedule, typed and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     start_date: Date,
+    /// `startDate` at `syncHour`, computed once so reading it cannot fail.
+    first_start: Timestamp,
     sync_hour: i8,
     time_zone: TimeZone,
     frequency: Frequency,
@@ -79,12 +115,16 @@ impl Schedule {
         let name = time_zone.unwrap_or("Etc/UTC");
         let time_zone =
             TimeZone::get(name).map_err(|_| PeriodError::UnknownTimeZone(name.to_owned()))?;
-        Ok(Self {
+        let start_date = check_date(start_date)?;
+        let mut schedule = Self {
             start_date,
+            first_start: Timestamp::UNIX_EPOCH,
             sync_hour,
             time_zone,
             frequency,
-        })
+        };
+        schedule.first_start = schedule.sync_hour_on(start_date)?;
+        Ok(schedule)
     }
 
     pub fn start_date(&self) -> Date {
@@ -105,18 +145,18 @@ impl Schedule {
 
     /// The instant `syncHour` strikes on `date` in the merchant's zone (gaps and folds as in the
     /// module docs).
-    pub fn sync_hour_on(&self, date: Date) -> Timestamp {
+    pub fn sync_hour_on(&self, date: Date) -> Result<Timestamp, PeriodError> {
         let local = date.at(self.sync_hour, 0, 0, 0);
-        // Compatible: gap -> forward by the gap, fold -> earlier. Errors only beyond year 9999.
+        // Compatible: gap -> forward by the gap, fold -> earlier. Errors only near year 9999.
         self.time_zone
             .to_ambiguous_timestamp(local)
             .compatible()
-            .expect("sync hour of a representable date")
+            .map_err(|_| PeriodError::OutOfRange(date.to_string()))
     }
 
     /// Where the first period starts: `startDate` at `syncHour`.
     pub fn first_start(&self) -> Timestamp {
-        self.sync_hour_on(self.start_date)
+        self.first_start
     }
 
     fn local_date(&self, t: Timestamp) -> Date {
@@ -131,59 +171,60 @@ impl Schedule {
         }
     }
 
-    fn following_day(&self, day: Date) -> Date {
-        let step = match self.frequency {
+    fn step(&self) -> jiff::Span {
+        match self.frequency {
             Frequency::Daily => 1.day(),
             Frequency::Monthly => 1.month(),
-        };
-        day.checked_add(step).expect("date within jiff's range")
+        }
     }
 
-    fn preceding_day(&self, day: Date) -> Date {
-        let step = match self.frequency {
-            Frequency::Daily => 1.day(),
-            Frequency::Monthly => 1.month(),
-        };
-        day.checked_sub(step).expect("date within jiff's range")
+    fn following_day(&self, day: Date) -> Result<Date, PeriodError> {
+        day.checked_add(self.step())
+            .map_err(|_| PeriodError::OutOfRange(day.to_string()))
+    }
+
+    fn preceding_day(&self, day: Date) -> Result<Date, PeriodError> {
+        day.checked_sub(self.step())
+            .map_err(|_| PeriodError::OutOfRange(day.to_string()))
     }
 
     /// Is `t` exactly a due instant (ignoring the start date)?
-    pub fn is_due_instant(&self, t: Timestamp) -> bool {
+    pub fn is_due_instant(&self, t: Timestamp) -> Result<bool, PeriodError> {
         let day = self.candidate_day(self.local_date(t));
-        let due = self.sync_hour_on(day);
-        due == t
-            || (due < t && self.sync_hour_on(self.following_day(day)) == t)
-            || (due > t && self.sync_hour_on(self.preceding_day(day)) == t)
+        let due = self.sync_hour_on(day)?;
+        Ok(due == t
+            || (due < t && self.sync_hour_on(self.following_day(day)?)? == t)
+            || (due > t && self.sync_hour_on(self.preceding_day(day)?)? == t))
     }
 
     /// The first due instant strictly after `t`, never before the first period's start
     /// (so the first period ends at `next_due_after(first_start())`).
-    pub fn next_due_after(&self, t: Timestamp) -> Timestamp {
+    pub fn next_due_after(&self, t: Timestamp) -> Result<Timestamp, PeriodError> {
         let t = t.max(self.first_start());
         // Start one step early so no due is skipped whatever the zone's transitions do.
-        let mut day = self.preceding_day(self.candidate_day(self.local_date(t)));
+        let mut day = self.preceding_day(self.candidate_day(self.local_date(t)))?;
         loop {
-            let due = self.sync_hour_on(day);
+            let due = self.sync_hour_on(day)?;
             if due > t {
-                return due;
+                return Ok(due);
             }
-            day = self.following_day(day);
+            day = self.following_day(day)?;
         }
     }
 
     /// The last due instant at or before `t`, or `None` if `t` is before the first period ends.
-    pub fn last_due_at_or_before(&self, t: Timestamp) -> Option<Timestamp> {
-        let first_due = self.next_due_after(self.first_start());
+    pub fn last_due_at_or_before(&self, t: Timestamp) -> Result<Option<Timestamp>, PeriodError> {
+        let first_due = self.next_due_after(self.first_start())?;
         if t < first_due {
-            return None;
+            return Ok(None);
         }
-        let mut day = self.following_day(self.candidate_day(self.local_date(t)));
+        let mut day = self.following_day(self.candidate_day(self.local_date(t)))?;
         loop {
-            let due = self.sync_hour_on(day);
+            let due = self.sync_hour_on(day)?;
             if due <= t {
-                return Some(due.max(first_due));
+                return Ok(Some(due.max(first_due)));
             }
-            day = self.preceding_day(day);
+            day = self.preceding_day(day)?;
         }
     }
 
@@ -194,37 +235,33 @@ impl Schedule {
         last_successful_due: Option<Timestamp>,
         due: Timestamp,
     ) -> Result<SyncPeriod, PeriodError> {
-        if !self.is_due_instant(due) {
+        if !self.is_due_instant(due)? {
             return Err(PeriodError::NotDue(due));
         }
         SyncPeriod::new(last_successful_due.unwrap_or(self.first_start()), due)
     }
 
     /// The scheduled period holding `t`, or `None` before the first start.
-    pub fn period_containing(&self, t: Timestamp) -> Option<SyncPeriod> {
+    pub fn period_containing(&self, t: Timestamp) -> Result<Option<SyncPeriod>, PeriodError> {
         let first = self.first_start();
         if t < first {
-            return None;
+            return Ok(None);
         }
-        let start = self.last_due_at_or_before(t).unwrap_or(first);
-        Some(SyncPeriod {
+        let start = self.last_due_at_or_before(t)?.unwrap_or(first);
+        Ok(Some(SyncPeriod {
             start,
-            end: self.next_due_after(t),
-        })
+            end: self.next_due_after(t)?,
+        }))
     }
 
-    /// The scheduled periods in order, each one run's worth when every run succeeds.
+    /// The scheduled periods in order, each one run's worth when every run succeeds; it ends
+    /// where the dates stop being representable.
     pub fn periods(&self) -> impl Iterator<Item = SyncPeriod> + '_ {
-        let first = SyncPeriod {
-            start: self.first_start(),
-            end: self.next_due_after(self.first_start()),
+        let period_from = move |start: Timestamp| {
+            let end = self.next_due_after(start).ok()?;
+            Some(SyncPeriod { start, end })
         };
-        std::iter::successors(Some(first), move |p| {
-            Some(SyncPeriod {
-                start: p.end,
-                end: self.next_due_after(p.end),
-            })
-        })
+        std::iter::successors(period_from(self.first_start()), move |p| period_from(p.end))
     }
 }
 

@@ -19,12 +19,18 @@ fn hours(p: &SyncPeriod) -> i64 {
 fn london_days_are_23_and_25_hours_long_around_dst() {
     let s = daily(date(2024, 3, 1), 0, "Europe/London");
     // Spring forward on Sunday 31 March 2024: that local day has 23 hours.
-    let spring = s.period_containing(ts("2024-03-31T12:00:00Z")).unwrap();
+    let spring = s
+        .period_containing(ts("2024-03-31T12:00:00Z"))
+        .unwrap()
+        .unwrap();
     assert_eq!(spring.start, ts("2024-03-31T00:00:00Z"));
     assert_eq!(spring.end, ts("2024-03-31T23:00:00Z"));
     assert_eq!(hours(&spring), 23);
     // Fall back on Sunday 27 October 2024: 25 hours.
-    let fall = s.period_containing(ts("2024-10-27T12:00:00Z")).unwrap();
+    let fall = s
+        .period_containing(ts("2024-10-27T12:00:00Z"))
+        .unwrap()
+        .unwrap();
     assert_eq!(fall.start, ts("2024-10-26T23:00:00Z"));
     assert_eq!(fall.end, ts("2024-10-28T00:00:00Z"));
     assert_eq!(hours(&fall), 25);
@@ -35,42 +41,54 @@ fn london_sync_hour_in_the_gap_closes_when_the_clocks_jump() {
     // 01:00 does not exist in London on 31 March 2024 (01:00 GMT -> 02:00 BST).
     let s = daily(date(2024, 3, 1), 1, "Europe/London");
     assert_eq!(
-        s.sync_hour_on(date(2024, 3, 31)),
+        s.sync_hour_on(date(2024, 3, 31)).unwrap(),
         ts("2024-03-31T01:00:00Z")
     );
-    assert_eq!(s.sync_hour_on(date(2024, 4, 1)), ts("2024-04-01T00:00:00Z"));
-    let p = s.period_containing(ts("2024-03-31T10:00:00Z")).unwrap();
+    assert_eq!(
+        s.sync_hour_on(date(2024, 4, 1)).unwrap(),
+        ts("2024-04-01T00:00:00Z")
+    );
+    let p = s
+        .period_containing(ts("2024-03-31T10:00:00Z"))
+        .unwrap()
+        .unwrap();
     assert_eq!(hours(&p), 23);
     // 01:00 happens twice on 27 October 2024: the first (BST) occurrence closes the day.
     assert_eq!(
-        s.sync_hour_on(date(2024, 10, 27)),
+        s.sync_hour_on(date(2024, 10, 27)).unwrap(),
         ts("2024-10-27T00:00:00Z")
     );
-    assert!(s.is_due_instant(ts("2024-10-27T00:00:00Z")));
-    assert!(!s.is_due_instant(ts("2024-10-27T01:00:00Z")));
+    assert!(s.is_due_instant(ts("2024-10-27T00:00:00Z")).unwrap());
+    assert!(!s.is_due_instant(ts("2024-10-27T01:00:00Z")).unwrap());
 }
 
 #[test]
 fn new_york_dst_days_and_missing_two_oclock() {
     let s = daily(date(2024, 3, 1), 0, "America/New_York");
-    let spring = s.period_containing(ts("2024-03-10T15:00:00Z")).unwrap();
+    let spring = s
+        .period_containing(ts("2024-03-10T15:00:00Z"))
+        .unwrap()
+        .unwrap();
     assert_eq!(spring.start, ts("2024-03-10T05:00:00Z"));
     assert_eq!(spring.end, ts("2024-03-11T04:00:00Z"));
     assert_eq!(hours(&spring), 23);
-    let fall = s.period_containing(ts("2024-11-03T15:00:00Z")).unwrap();
+    let fall = s
+        .period_containing(ts("2024-11-03T15:00:00Z"))
+        .unwrap()
+        .unwrap();
     assert_eq!(hours(&fall), 25);
     // 02:00 does not exist on 10 March 2024; the due is the jump itself, 07:00 UTC (03:00 EDT).
     let two = daily(date(2024, 3, 1), 2, "America/New_York");
     assert_eq!(
-        two.sync_hour_on(date(2024, 3, 10)),
+        two.sync_hour_on(date(2024, 3, 10)).unwrap(),
         ts("2024-03-10T07:00:00Z")
     );
     assert_eq!(
-        two.next_due_after(ts("2024-03-10T06:59:59Z")),
+        two.next_due_after(ts("2024-03-10T06:59:59Z")).unwrap(),
         ts("2024-03-10T07:00:00Z")
     );
     assert_eq!(
-        two.next_due_after(ts("2024-03-10T07:00:00Z")),
+        two.next_due_after(ts("2024-03-10T07:00:00Z")).unwrap(),
         ts("2024-03-11T06:00:00Z")
     );
 }
@@ -82,10 +100,16 @@ fn first_period_runs_from_start_date_at_sync_hour_to_the_first_due() {
     let first = s.periods().next().unwrap();
     assert_eq!(first.start, ts("2024-04-30T23:00:00Z"));
     assert_eq!(first.end, ts("2024-05-01T23:00:00Z"));
-    assert_eq!(s.period_containing(ts("2024-04-30T22:59:59Z")), None);
-    assert_eq!(s.last_due_at_or_before(ts("2024-05-01T22:00:00Z")), None);
     assert_eq!(
-        s.last_due_at_or_before(ts("2024-05-03T12:00:00Z")),
+        s.period_containing(ts("2024-04-30T22:59:59Z")).unwrap(),
+        None
+    );
+    assert_eq!(
+        s.last_due_at_or_before(ts("2024-05-01T22:00:00Z")).unwrap(),
+        None
+    );
+    assert_eq!(
+        s.last_due_at_or_before(ts("2024-05-03T12:00:00Z")).unwrap(),
         Some(ts("2024-05-02T23:00:00Z"))
     );
 }
@@ -126,7 +150,7 @@ fn monthly_closes_on_the_first_of_each_month() {
     assert_eq!(periods.next().unwrap().end, ts("2024-03-01T00:00:00Z"));
     // April starts in BST: midnight local is 23:00 UTC the day before.
     assert_eq!(periods.next().unwrap().end, ts("2024-03-31T23:00:00Z"));
-    assert!(!s.is_due_instant(ts("2024-02-02T00:00:00Z")));
+    assert!(!s.is_due_instant(ts("2024-02-02T00:00:00Z")).unwrap());
 }
 
 #[test]
@@ -206,9 +230,9 @@ proptest! {
         }
         for p in &periods {
             prop_assert!(p.start < p.end);
-            prop_assert!(s.is_due_instant(p.end), "end {} is not due", p.end);
+            prop_assert!(s.is_due_instant(p.end).unwrap(), "end {} is not due", p.end);
             prop_assert!(strikes_sync_hour(&s, p.end), "end {} is not at syncHour", p.end);
-            prop_assert!(!s.is_due_instant(p.end + SignedDuration::from_mins(30)));
+            prop_assert!(!s.is_due_instant(p.end + SignedDuration::from_mins(30)).unwrap());
             let h = p.duration().as_secs() as f64 / 3600.0;
             match s.frequency() {
                 Frequency::Daily => prop_assert!(h <= 25.0 && (p == &periods[0] || h >= 23.0)),
@@ -225,7 +249,7 @@ proptest! {
     ) {
         let mut t = s.first_start().checked_add(SignedDuration::from_secs(offset_secs)).unwrap();
         if on_a_boundary {
-            t = s.next_due_after(t);
+            t = s.next_due_after(t).unwrap();
         }
         let holding: Vec<SyncPeriod> = s
             .periods()
@@ -233,8 +257,36 @@ proptest! {
             .filter(|p| p.contains(t))
             .collect();
         prop_assert_eq!(holding.len(), 1);
-        prop_assert_eq!(s.period_containing(t), Some(holding[0]));
-        prop_assert!(s.next_due_after(t) > t);
-        prop_assert!(s.is_due_instant(s.next_due_after(t)));
+        prop_assert_eq!(s.period_containing(t).unwrap(), Some(holding[0]));
+        prop_assert!(s.next_due_after(t).unwrap() > t);
+        prop_assert!(s.is_due_instant(s.next_due_after(t).unwrap()).unwrap());
     }
+}
+
+#[test]
+fn dates_outside_the_supported_range_are_refused_not_panicked_on() {
+    for d in [date(9999, 12, 30), date(2101, 1, 1), date(1999, 12, 31)] {
+        assert!(matches!(
+            Schedule::new(d, 23, Some("America/Los_Angeles"), Frequency::Daily),
+            Err(PeriodError::OutOfRange(_))
+        ));
+    }
+    assert!(check_date(LATEST_DATE).is_ok() && check_date(EARLIEST_DATE).is_ok());
+    assert!(check_instant(ts("2100-12-31T23:00:00Z")).is_ok());
+    assert!(check_instant(ts("9999-12-30T00:00:00Z")).is_err());
+    assert!(check_instant(ts("2101-01-02T00:00:00Z")).is_err());
+    assert!(check_instant(jiff::Timestamp::MIN).is_err());
+}
+
+#[test]
+fn arithmetic_near_jiffs_limits_answers_errors() {
+    let s = daily(date(2100, 12, 31), 23, "America/Los_Angeles");
+    let last = jiff::Timestamp::MAX;
+    assert!(s.next_due_after(last).is_err());
+    assert!(s.last_due_at_or_before(last).is_err());
+    assert!(s.period_containing(last).is_err());
+    assert!(s.is_due_instant(last).is_err());
+    assert!(s.sync_hour_on(date(9999, 12, 31)).is_err());
+    let monthly = Schedule::new(LATEST_DATE, 0, None, Frequency::Monthly).unwrap();
+    assert!(monthly.next_due_after(last).is_err());
 }

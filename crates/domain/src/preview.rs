@@ -23,9 +23,8 @@ use crate::mapping::{
     MappingError, MappingSettings, OutputMode, PeriodRecords, PeriodRef, SyncedState, map_period,
 };
 use crate::money::Rounding;
-use crate::period::{Frequency, PeriodError, Schedule};
+use crate::period::{Frequency, PeriodError, Schedule, check_date};
 use crate::reference_data::ReferenceData;
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
@@ -165,11 +164,28 @@ pub fn preview(input: &PreviewInput) -> Result<Preview, Vec<PreviewError>> {
     else {
         return Err(errors);
     };
-    map_days(input, &settings, &schedule, data).map_err(|e| vec![mapping_error(e)])
+    map_days(input, &settings, &schedule, data).map_err(|e| vec![e])
 }
 
 /// The merchant's day boundaries; the range checked.
 fn schedule(input: &PreviewInput, errors: &mut Vec<PreviewError>) -> Option<Schedule> {
+    let mut in_range = true;
+    for (at, day) in [("/from", input.from), ("/to", input.to)] {
+        if let Err(e) = check_date(day) {
+            in_range = false;
+            let message = format!("`{}`: {e}", &at[1..]);
+            errors.push(PreviewError::new(
+                Part::Request,
+                at,
+                codes::DATE_OUT_OF_RANGE,
+                message,
+            ));
+        }
+    }
+    if !in_range {
+        // Nothing below is meaningful for dates the schedule arithmetic refuses.
+        return None;
+    }
     let days = (input.to - input.from).get_days();
     if days < 1 {
         errors.push(PreviewError::new(
@@ -276,14 +292,24 @@ fn map_days(
     settings: &MappingSettings,
     schedule: &Schedule,
     data: Data,
-) -> Result<Preview, MappingError> {
+) -> Result<Preview, PreviewError> {
+    // `from` and `to` were checked against the supported dates, so this error is theoretical;
+    // it is still an answer, not a panic.
+    let out_of_range = |e: PeriodError| {
+        PreviewError::new(
+            Part::Request,
+            "/to",
+            codes::DATE_OUT_OF_RANGE,
+            e.to_string(),
+        )
+    };
     let company = input
         .document
         .company_id
         .map_or_else(|| "preview".to_owned(), |id| id.to_string());
     let (start, end) = (
-        schedule.sync_hour_on(input.from),
-        schedule.sync_hour_on(input.to),
+        schedule.sync_hour_on(input.from).map_err(out_of_range)?,
+        schedule.sync_hour_on(input.to).map_err(out_of_range)?,
     );
     let mut warnings = data.warnings;
     outside(&data.orders, start, end, &mut warnings);
@@ -293,8 +319,13 @@ fn map_days(
     let mut state = SyncedState::default();
     let mut day = input.from;
     while day < input.to {
-        let next = day.checked_add(1.day()).expect("a date within range");
-        let (from, to) = (schedule.sync_hour_on(day), schedule.sync_hour_on(next));
+        let next = day
+            .tomorrow()
+            .map_err(|_| out_of_range(PeriodError::OutOfRange(day.to_string())))?;
+        let (from, to) = (
+            schedule.sync_hour_on(day).map_err(out_of_range)?,
+            schedule.sync_hour_on(next).map_err(out_of_range)?,
+        );
         let within = |t: Option<jiff::Timestamp>| t.is_some_and(|t| from <= t && t < to);
         let records = PeriodRecords {
             orders: pick(&data.orders, within),
@@ -304,7 +335,8 @@ fn map_days(
             deleted: Vec::new(),
             payment_types: Default::default(),
         };
-        let output = map_period(settings, &PeriodRef::day(&company, day), &records, &state)?;
+        let output = map_period(settings, &PeriodRef::day(&company, day), &records, &state)
+            .map_err(mapping_error)?;
         documents.extend(output.documents);
         warnings.extend(output.warnings);
         state = output.state;

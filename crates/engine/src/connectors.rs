@@ -9,6 +9,7 @@
 use async_trait::async_trait;
 use domain::connection::ConnectionError;
 use domain::{ClientId, CompanyId, Connection, ConnectionId, ConnectionStatus, PlatformKey};
+use platforms::outbound::Outbound;
 use platforms::{
     AccountingPlatform, Credentials, HledgerConfig, HledgerConnector, OAuthTokens, PlatformError,
     QuickBooksConfig, QuickBooksConnector, Timer, TokenCipher, TokenStore, XeroConfig,
@@ -23,6 +24,8 @@ use store::{ConnectionUpdate, Store};
 pub struct ConnectorSettings {
     pub xero: Option<XeroConfig>,
     pub quickbooks: Option<QuickBooksConfig>,
+    /// Where user-given platform URLs (hledger's `baseUrl`) may point.
+    pub outbound: Outbound,
 }
 
 impl ConnectorSettings {
@@ -39,6 +42,8 @@ impl ConnectorSettings {
                 &format!("{base}/quickbooks/v3/company"),
                 &format!("{base}/quickbooks/oauth2/v1/tokens/bearer"),
             )),
+            // The sandboxes, and whatever a test serves, are on this machine.
+            outbound: Outbound::ANYWHERE,
         }
     }
 }
@@ -139,8 +144,9 @@ impl Connectors {
                 ))
             }
             Credentials::Hledger { .. } => {
-                let config = HledgerConfig::from_credentials(&credentials)
+                let mut config = HledgerConfig::from_credentials(&credentials)
                     .ok_or(ConnectError::NoConnector("hledger"))?;
+                config.outbound = self.settings.outbound;
                 Arc::new(HledgerConnector::connect(config, self.timer.clone()))
             }
         };

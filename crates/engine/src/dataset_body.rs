@@ -10,6 +10,7 @@ use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, DatasetParser, Location, Order, Payment, PaymentMethod,
     Product, ProductCategory, RecordError, TaxComponent, Transaction,
 };
+use domain::json_strict::{DUPLICATE_KEY, DUPLICATE_MESSAGE, Strict, duplicate_pointer};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -49,10 +50,14 @@ fn parse_as<T: CommerceRecord>(body: &[u8]) -> Result<ParsedBody, Vec<(String, S
     let key = T::KIND.json_key();
     let one = |pointer: String, message: String| Err(vec![(pointer, message)]);
     let top = serde_json::from_slice::<Top<T>>(body).map_err(|e| {
-        vec![(
-            String::new(),
-            format!("the request body is not valid JSON: {e}"),
-        )]
+        let message = e.to_string();
+        match duplicate_pointer(&message) {
+            Some(pointer) => vec![(pointer, DUPLICATE_MESSAGE.to_owned())],
+            None => vec![(
+                String::new(),
+                format!("the request body is not valid JSON: {message}"),
+            )],
+        }
     })?;
     let (records, pointer) = match top {
         Top::Array(records) => (records, String::new()),
@@ -156,8 +161,13 @@ impl<'de, T: CommerceRecord> Visitor<'de> for TopVisitor<T> {
         let (mut lower, mut upper) = (None, None);
         let (mut version, mut other_version) = (None, None);
         let mut number = false;
-        // Later duplicates replace earlier ones, as in a `Value`'s map.
+        let mut seen = std::collections::HashSet::new();
         while let Some(k) = map.next_key::<String>()? {
+            // A second `orders` must not silently replace the first.
+            if k != NUMBER_TOKEN && !seen.insert(k.clone()) {
+                let pointer = format!("/{}", domain::company::escape_pointer(&k));
+                return Err(de::Error::custom(format!("{DUPLICATE_KEY}{pointer}")));
+            }
             if k == key {
                 lower = Some(map.next_value_seed(RecordsSeed::new(format!("/{k}")))?);
             } else if k == capitalised {
@@ -212,7 +222,8 @@ fn records<'de, A: SeqAccess<'de>, T: CommerceRecord>(
     let mut parser = DatasetParser::new(&prefix);
     let mut count = 0;
     while count < MAX_RECORDS_PER_DATASET {
-        let Some(record) = seq.next_element::<Value>()? else {
+        let at = format!("{prefix}/{count}");
+        let Some(record) = seq.next_element_seed(Strict::at(&at))? else {
             return Ok(Records::Array { parser, count });
         };
         parser.push(&record);
@@ -305,11 +316,15 @@ mod tests {
 
     /// The answer of the whole-body path: a `Value`, its records' array, then each record.
     fn through_a_value(kind: DatasetKind, body: &str) -> Outcome {
-        let value: Value = serde_json::from_str(body).map_err(|e| {
-            vec![(
-                String::new(),
-                format!("the request body is not valid JSON: {e}"),
-            )]
+        let value: Value = domain::json_strict::from_slice(body.as_bytes()).map_err(|e| {
+            let message = e.to_string();
+            match duplicate_pointer(&message) {
+                Some(pointer) => vec![(pointer, DUPLICATE_MESSAGE.to_owned())],
+                None => vec![(
+                    String::new(),
+                    format!("the request body is not valid JSON: {message}"),
+                )],
+            }
         })?;
         let (records, prefix) = records_of(kind, value)?;
         let count = records.as_array().map_or(0, Vec::len);

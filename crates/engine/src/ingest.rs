@@ -1,18 +1,24 @@
-//! Ingest: a pushed dataset becomes stored records, asynchronously.
+//! Ingest: a pushed dataset becomes stored records, asynchronously but never lost.
 //!
 //! [`Ingest::accept_body`] reads the body in one pass, parsing every record as it is read
 //! (reporting each bad field; see [`crate::dataset_body`]), records the dataset as `Queued`
-//! and answers; a background task stores the good records, claiming and finishing the
-//! dataset with its counts and rejections in the same transaction. Pushing is idempotent by
-//! `id` + `sourceModifiedDate`, so a dataset interrupted by a restart (it stays `Queued`) is
-//! safe to push again; the durable job queue of the sync engine will take such datasets over.
+//! together with its raw body in one transaction, and answers; a background task stores the
+//! good records, claiming and finishing the dataset (which deletes the kept body) with its
+//! counts and rejections in the same transaction.
+//!
+//! A 2xx is a promise: if the process dies between the answer and the stored records, the
+//! dataset stays `Queued` with its body, and [`Ingest::resume`] (run by every `serve` process
+//! at start-up and then periodically) parses the body again and stores it. The claim makes
+//! that exactly once even when several processes resume at the same moment.
 
 use crate::dataset_body::{ParsedBody, parse_body};
+use domain::clock::Clock;
 use domain::commerce::{
     CommerceRecord, Customer, DatasetKind, Location, Order, Payment, PaymentMethod, Product,
     ProductCategory, RecordError, TaxComponent, Transaction, parse_dataset_text,
 };
 use domain::{ClientId, CompanyId, ConnectionStatus, PlatformKey};
+use jiff::Timestamp;
 use serde_json::Value;
 use std::sync::Arc;
 use store::{
@@ -80,10 +86,13 @@ impl Ingest {
     {
         // Reading and validating every record is CPU work of milliseconds per dataset: on a
         // blocking thread, so it does not hold up the runtime's workers answering requests.
-        let parsed = tokio::task::spawn_blocking(move || parse_body(kind, body.as_ref()))
-            .await
-            .expect("parsing does not panic")
-            .map_err(IngestError::Invalid)?;
+        let (parsed, body) = tokio::task::spawn_blocking(move || {
+            let parsed = parse_body(kind, body.as_ref());
+            (parsed, body)
+        })
+        .await
+        .expect("parsing does not panic");
+        let parsed = parsed.map_err(IngestError::Invalid)?;
         let count = parsed.received;
         let connection = self
             .store
@@ -101,9 +110,10 @@ impl Ingest {
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
+        // The body is committed with the `Queued` row before we answer: see the module docs.
         let dataset = self
             .store
-            .create_dataset(
+            .create_dataset_with_body(
                 client,
                 company,
                 NewDataset {
@@ -111,9 +121,11 @@ impl Ingest {
                     connection_id: connection,
                     received: count as u64,
                 },
+                body.as_ref(),
             )
             .await?
             .ok_or(IngestError::CompanyNotFound)?;
+        drop(body);
         let store = self.store.clone();
         let id = dataset.id;
         tokio::spawn(async move {
@@ -121,7 +133,10 @@ impl Ingest {
                 tracing::error!(dataset_id = %id.0, error = %e, "dataset processing failed");
                 let outcome = failed(
                     DatasetStatus::ProcessingError,
-                    format!("storing the records failed: {e}"),
+                    // The database's own words stay in our log; the client gets ours.
+                    "storing the records failed on our side; push the dataset again, or quote \
+                     its id to support"
+                        .to_owned(),
                     count,
                 );
                 let _ = store.finish_dataset(id, outcome).await;
@@ -131,6 +146,102 @@ impl Ingest {
         Ok(dataset)
     }
 }
+
+impl Ingest {
+    /// Stores the datasets acknowledged before `requested_before` that no process stored
+    /// (their process died after answering); the number stored. One at a time, so resuming
+    /// a backlog holds one body in memory.
+    pub async fn resume(&self, requested_before: Timestamp) -> Result<usize, StoreError> {
+        let mut stored = 0;
+        loop {
+            let queued = self
+                .store
+                .queued_datasets(requested_before, RESUMED_PER_ROUND)
+                .await?;
+            let full = queued.len() as u64 == RESUMED_PER_ROUND;
+            let mut progressed = false;
+            for dataset in queued {
+                // A dataset the database refuses now is left queued for the next round; it
+                // must not hold up the ones behind it.
+                match self.resume_one(&dataset).await {
+                    Ok(()) => {
+                        progressed = true;
+                        stored += 1;
+                    }
+                    Err(e) => tracing::error!(dataset_id = %dataset.id.0, error = %e,
+                        "resuming a dataset failed; it stays queued"),
+                }
+            }
+            if !full || !progressed {
+                return Ok(stored);
+            }
+        }
+    }
+
+    /// Stores (or, unreadable, fails) one acknowledged dataset.
+    async fn resume_one(&self, dataset: &Dataset) -> Result<(), StoreError> {
+        let Some(body) = self.store.dataset_body(dataset.id).await? else {
+            return Ok(()); // finished meanwhile: the body goes with the finish
+        };
+        let kind = dataset.kind;
+        let parsed = tokio::task::spawn_blocking(move || parse_body(kind, &body))
+            .await
+            .expect("parsing does not panic");
+        let received = dataset.counts.received as usize;
+        match parsed {
+            Ok(parsed) => {
+                tracing::warn!(dataset_id = %dataset.id.0, company_id = %dataset.company_id,
+                    "storing a dataset acknowledged by a process that stopped before storing it");
+                process(
+                    self.store.as_ref(),
+                    dataset.company_id,
+                    kind,
+                    dataset.id,
+                    parsed,
+                )
+                .await?;
+            }
+            // It parsed when it was accepted; a change of rules since is ours to own.
+            Err(errors) => {
+                let outcome = failed(
+                    DatasetStatus::ProcessingError,
+                    format!(
+                        "the dataset could not be read again after a restart ({} problems)",
+                        errors.len()
+                    ),
+                    received,
+                );
+                self.store.finish_dataset(dataset.id, outcome).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resumes at once, then every [`RESUME_EVERY`] the datasets older than [`RESUME_AFTER`]
+    /// (younger ones are still being stored by the process that accepted them).
+    pub fn spawn_resumer(self, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut before = clock.now();
+            loop {
+                match crate::panics::caught(self.resume(before)).await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => tracing::info!(datasets = n, "acknowledged datasets resumed"),
+                    Ok(Err(e)) => tracing::error!(error = %e, "resuming datasets failed"),
+                    Err(reason) => tracing::error!(%reason, "resuming datasets panicked"),
+                }
+                tokio::time::sleep(RESUME_EVERY).await;
+                before = clock.now() - RESUME_AFTER;
+            }
+        })
+    }
+}
+
+/// Datasets read per query while resuming.
+const RESUMED_PER_ROUND: u64 = 16;
+/// How often a process looks for acknowledged datasets no one stored.
+pub const RESUME_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// A `Queued` dataset younger than this is left to the process that accepted it.
+pub const RESUME_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
 
 fn failed(status: DatasetStatus, message: String, received: usize) -> DatasetOutcome {
     DatasetOutcome {

@@ -6,6 +6,7 @@ use crate::sync_run::{SYNC_JOB, SyncJob};
 use domain::CompanyId;
 use domain::clock::Clock;
 use domain::config::{ConfigDocument, typed_schedule};
+use domain::period::check_instant;
 use jiff::Timestamp;
 use serde_json::Value;
 use std::sync::Arc;
@@ -52,6 +53,7 @@ impl Requests {
         })?;
         let now = self.clock.now();
         let end = sync_to.unwrap_or(now);
+        supported("/syncTo", end)?;
         let state = self.store.schedule_state(company).await?;
         let start = crate::scheduler::next_period_start(&state, &schedule);
         if end <= start {
@@ -74,6 +76,8 @@ impl Requests {
         start: Timestamp,
         finish: Timestamp,
     ) -> Result<SyncRun, RequestError> {
+        supported("/dateRange/start", start)?;
+        supported("/dateRange/finish", finish)?;
         if finish <= start {
             return Err(RequestError::BadRange {
                 field: "/dateRange/finish",
@@ -151,6 +155,16 @@ impl Requests {
             .await?;
         Ok(sync)
     }
+}
+
+/// Refuses an instant outside the supported dates before it reaches the schedule arithmetic.
+fn supported(field: &'static str, t: Timestamp) -> Result<(), RequestError> {
+    check_instant(t)
+        .map(|_| ())
+        .map_err(|e| RequestError::BadRange {
+            field,
+            message: format!("{}: {e}", &field[1..]),
+        })
 }
 
 fn to_value(job: &SyncJob) -> Value {

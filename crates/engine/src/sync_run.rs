@@ -14,7 +14,7 @@ use domain::clock::Clock;
 use domain::config::{ConfigDocument, typed_schedule};
 use domain::documents::Document;
 use domain::mapping::{MappingError, MappingSettings, SyncedState, map_days, split_by_day};
-use domain::period::Schedule;
+use domain::period::{PeriodError, Schedule, check_instant};
 use domain::preview::Platform;
 use domain::{ClientId, CompanyId, Connection, ConnectionStatus, PlatformKey};
 use jiff::{SignedDuration, Timestamp};
@@ -268,10 +268,22 @@ impl SyncRunner {
                 return Ok(Some(o));
             }
         };
-        // Each merchant day of the period is mapped on its own, dated and keyed by that day.
-        let first = merchant_day(&schedule, sync.period_start);
-        let last = merchant_day(&schedule, sync.period_end - SignedDuration::from_micros(1));
-        let days = split_by_day(loaded.records, first, last, |t| merchant_day(&schedule, t));
+        let (first, last) = match period_days(&schedule, sync.period_start, sync.period_end) {
+            Ok(days) => days,
+            Err(e) => {
+                let o = failure(
+                    status::SERVER_ERROR,
+                    "The sync's period is outside the dates commerce-sync supports.",
+                    Some(e.to_string()),
+                    false,
+                );
+                return Ok(Some(o));
+            }
+        };
+        // Each merchant day of the period is mapped on its own, dated and keyed by that day
+        // (inside a supported period every instant has a day; `first` is never used).
+        let day_of = |t| merchant_day(&schedule, t).unwrap_or(first);
+        let days = split_by_day(loaded.records, first, last, day_of);
         let labels: Vec<String> = days.iter().map(|(day, _)| day.to_string()).collect();
         let posted = self
             .store
@@ -696,11 +708,24 @@ fn error_result(document: &Document, e: &PlatformError) -> PushResult {
 }
 
 /// The merchant's sales day holding `t`: day D runs from `syncHour` on D to `syncHour` on D+1.
-pub fn merchant_day(schedule: &Schedule, t: Timestamp) -> jiff::civil::Date {
+pub fn merchant_day(schedule: &Schedule, t: Timestamp) -> Result<jiff::civil::Date, PeriodError> {
     let date = t.to_zoned(schedule.time_zone().clone()).date();
-    if schedule.sync_hour_on(date) <= t {
-        date
+    if schedule.sync_hour_on(date)? <= t {
+        Ok(date)
     } else {
-        date.yesterday().unwrap_or(date)
+        Ok(date.yesterday().unwrap_or(date))
     }
+}
+
+/// The merchant days a period covers; an error for a period outside the supported dates.
+fn period_days(
+    schedule: &Schedule,
+    start: Timestamp,
+    end: Timestamp,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), PeriodError> {
+    check_instant(start)?;
+    check_instant(end)?;
+    let first = merchant_day(schedule, start)?;
+    let last = merchant_day(schedule, end - SignedDuration::from_micros(1))?;
+    Ok((first, last.max(first)))
 }

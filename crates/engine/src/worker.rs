@@ -1,6 +1,7 @@
 //! A worker: claims jobs from the shared queue, runs them while renewing their lease, and
 //! ticks the scheduler. Start any number, in any number of processes, on one database.
 
+use crate::panics;
 use crate::reference_read::{READ_JOB, ReadJob, ReferenceReader};
 use crate::scheduler::Scheduler;
 use crate::status;
@@ -76,8 +77,10 @@ impl Worker {
                     clock: me.clock.clone(),
                 };
                 loop {
-                    if let Err(e) = scheduler.tick().await {
-                        tracing::error!(error = %e, "scheduler tick failed");
+                    match panics::caught(scheduler.tick()).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => tracing::error!(error = %e, "scheduler tick failed"),
+                        Err(reason) => tracing::error!(%reason, "scheduler tick panicked"),
                     }
                     tokio::select! {
                         _ = tokio::time::sleep(me.settings.schedule_every) => {}
@@ -96,8 +99,17 @@ impl Worker {
                     }
                     let idle = match me.claim().await {
                         Ok(Some(job)) => {
-                            if let Err(e) = me.handle(job).await {
-                                tracing::error!(error = %e, "job failed on the database");
+                            let id = job.id;
+                            match panics::caught(me.handle(job)).await {
+                                Ok(Ok(())) => {}
+                                Ok(Err(e)) => {
+                                    tracing::error!(job_id = %id, error = %e, "job failed on the database")
+                                }
+                                // Only the bookkeeping around a run is left to panic here; the
+                                // lease expires and the job is claimed again.
+                                Err(reason) => {
+                                    tracing::error!(job_id = %id, %reason, "a job panicked")
+                                }
                             }
                             false
                         }
@@ -132,14 +144,25 @@ impl Worker {
         } else if job.kind == READ_JOB {
             match serde_json::from_value::<ReadJob>(job.payload.clone()) {
                 Err(e) => JobEnd::Failed(format!("unreadable job: {e}")),
-                Ok(read) => self.run_read(&job, &read).await,
+                Ok(read) => match panics::caught(self.run_read(&job, &read)).await {
+                    Ok(end) => end,
+                    Err(reason) => {
+                        tracing::error!(company_id = %job.company_id, job_id = %job.id, %reason,
+                            "a reference data read panicked; it is failed and the worker goes on");
+                        JobEnd::Failed(format!("panicked: {reason}"))
+                    }
+                },
             }
         } else if job.kind != SYNC_JOB {
             JobEnd::Failed(format!("unknown job kind {:?}", job.kind))
         } else {
             match serde_json::from_value::<SyncJob>(job.payload.clone()) {
                 Err(e) => JobEnd::Failed(format!("unreadable job: {e}")),
-                Ok(sync) => self.run_sync(&job, &sync).await,
+                // A panic in one company's sync fails that sync; the loop serves the others.
+                Ok(sync) => match panics::caught(self.run_sync(&job, &sync)).await {
+                    Ok(end) => end,
+                    Err(reason) => self.panicked(&job, &sync, reason).await,
+                },
             }
         };
         if !self
@@ -160,6 +183,29 @@ impl Worker {
             clock: self.clock.clone(),
         };
         reader.run(job.company_id, read, job.attempts).await
+    }
+
+    /// Records a sync whose run panicked: status 5000 with the reason, an ERROR line; its job
+    /// is not retried (the same input would panic again).
+    async fn panicked(&self, job: &Job, sync: &SyncJob, reason: String) -> JobEnd {
+        tracing::error!(
+            company_id = %job.company_id, sync_id = %sync.sync_id, job_id = %job.id,
+            %reason, "a sync panicked; it is failed and the worker goes on"
+        );
+        let outcome = status::failure(
+            status::SERVER_ERROR,
+            "The sync stopped on an internal error; support has the detail.",
+            Some(format!("panic: {reason}")),
+            false,
+        );
+        if let Err(e) = self
+            .store
+            .finish_sync(sync.sync_id, outcome, None, self.clock.now())
+            .await
+        {
+            tracing::error!(sync_id = %sync.sync_id, error = %e, "recording a panicked sync failed");
+        }
+        JobEnd::Failed(format!("panicked: {reason}"))
     }
 
     async fn run_sync(&self, job: &Job, sync: &SyncJob) -> JobEnd {

@@ -114,6 +114,8 @@ fn settings(max_attempts: u32) -> DispatcherSettings {
             max_attempts,
             ..RetryPolicy::default()
         },
+        // The receivers are on loopback.
+        outbound: platforms::outbound::Outbound::ANYWHERE,
         ..DispatcherSettings::default()
     }
 }
@@ -230,9 +232,10 @@ async fn retries_500_429_and_a_hang_then_delivers_signed() {
             (d.status, d.attempts, d.last_status_code),
             (DeliveryStatus::Pending, 1, Some(500))
         );
+        // The status only: the receiver's body ("receiver says 500") is never shown back.
         assert_eq!(
             d.last_error.as_deref(),
-            Some("HTTP 500 Internal Server Error: receiver says 500")
+            Some("the endpoint answered HTTP 500 Internal Server Error")
         );
         let wait = start().duration_until(d.next_attempt.unwrap());
         assert!(
@@ -502,4 +505,33 @@ async fn the_sync_engines_events_are_delivered() {
         assert_eq!(body["companyId"], company.to_string());
         assert_eq!(body["data"]["reason"], "31 days of failures");
     }
+}
+
+/// With the default policy an endpoint stored on a private address (registered before the
+/// policy, or a name that now resolves there) is never called: failed with our own reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn private_addresses_are_not_called_without_the_operators_consent() {
+    let receiver = Receiver::default();
+    let literal = receiver.start().await;
+    let by_name = literal.replace("127.0.0.1", "localhost");
+    for url in [literal.as_str(), by_name.as_str()] {
+        let setup = Setup::new(TestDatabase::sqlite(), url).await;
+        let strict = DispatcherSettings {
+            outbound: platforms::outbound::Outbound::default(),
+            ..settings(3)
+        };
+        let dispatcher = setup.dispatcher(setup.store.clone(), strict);
+        setup
+            .emit(WebhookEventType::SyncCompleted, json!({"n": 1}))
+            .await;
+        assert_eq!(dispatcher.run_once().await, 1);
+        let d = setup.only().await;
+        let error = d.last_error.clone().unwrap_or_default();
+        assert!(error.contains("not a public address"), "{url}: {d:?}");
+        assert_eq!(d.last_status_code, None);
+    }
+    assert!(
+        receiver.seen().is_empty(),
+        "the private receiver was called"
+    );
 }

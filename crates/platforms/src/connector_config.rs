@@ -2,6 +2,7 @@
 //! the retry policy, and the connector's own options. One struct for all platforms; each
 //! connector names its default URLs and its options type.
 
+use crate::outbound::Outbound;
 use crate::retry::RetryPolicy;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -16,6 +17,9 @@ pub struct ConnectorConfig<Options> {
     /// Per request; a write that times out has an unknown outcome.
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// Where `api_base` may point. Operator-configured URLs (Xero, QuickBooks) may point
+    /// anywhere; a user-given one (hledger's `baseUrl`) gets the deployment's policy.
+    pub outbound: Outbound,
     pub options: Options,
 }
 
@@ -33,6 +37,7 @@ impl<Options: Default> ConnectorConfig<Options> {
             client_secret: client_secret.into(),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            outbound: Outbound::ANYWHERE,
             options: Options::default(),
         }
     }

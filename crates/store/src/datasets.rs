@@ -234,6 +234,27 @@ pub trait DatasetStore {
         new: NewDataset,
     ) -> Result<Option<Dataset>, StoreError>;
 
+    /// [`DatasetStore::create_dataset`], keeping `body` durably in the same transaction until
+    /// the dataset finishes, so an acknowledged push survives a crash.
+    async fn create_dataset_with_body(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+        body: &[u8],
+    ) -> Result<Option<Dataset>, StoreError>;
+
+    /// `Queued` datasets with a kept body requested before `requested_before`, oldest first:
+    /// pushes acknowledged by a process that stopped before storing them.
+    async fn queued_datasets(
+        &self,
+        requested_before: Timestamp,
+        limit: u64,
+    ) -> Result<Vec<Dataset>, StoreError>;
+
+    /// The kept body of an unfinished dataset.
+    async fn dataset_body(&self, id: DatasetId) -> Result<Option<Vec<u8>>, StoreError>;
+
     /// The dataset, if it belongs to this client's company.
     async fn dataset(
         &self,

@@ -15,6 +15,11 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("could not create the database file {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     /// A stored row that no longer parses: a bug or a hand edit, never the client's fault.
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },

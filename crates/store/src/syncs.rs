@@ -215,6 +215,15 @@ pub trait SyncStore {
         company: CompanyId,
     ) -> Result<(Option<SyncRun>, Option<SyncRun>), StoreError>;
 
+    /// Unfinished syncs requested before `requested_before` whose company has no queued or
+    /// running job: nothing will ever finish them (e.g. the process died between creating the
+    /// sync and queueing its job). Oldest first, at most `limit`.
+    async fn orphaned_syncs(
+        &self,
+        requested_before: Timestamp,
+        limit: u64,
+    ) -> Result<Vec<SyncRun>, StoreError>;
+
     /// Marks the sync started (first time only) and sets its outcome to in progress.
     async fn start_sync(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError>;
 

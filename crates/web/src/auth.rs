@@ -6,12 +6,14 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use std::time::Instant;
 use store::Client;
 
 /// Prefix of every key we issue, so a leaked one is recognisable in scanners.
@@ -58,6 +60,26 @@ impl FromRequestParts<AppState> for AuthClient {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let address = crate::serve::peer(&parts.extensions).map(|p| p.ip());
+        if let Some(ip) = address
+            && let Some(wait) = state.throttle.blocked(ip, Instant::now())
+        {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_wrong_keys",
+                format!(
+                    "Too many wrong API keys from this address; try again in {} s",
+                    wait.as_secs().max(1)
+                ),
+            ));
+        }
+        let wrong = |message: &str| {
+            if let Some(ip) = address {
+                let attempts = state.throttle.failed(ip, Instant::now());
+                tracing::warn!(client_address = %ip, attempts, "wrong API key");
+            }
+            ApiError::unauthorized(message)
+        };
         let header = parts
             .headers
             .get(AUTHORIZATION)
@@ -67,7 +89,7 @@ impl FromRequestParts<AppState> for AuthClient {
             .ok()
             .and_then(key_from_header)
             .ok_or_else(|| {
-                ApiError::unauthorized(
+                wrong(
                     "The Authorization header must be `Basic base64(API key)` or `Bearer API key`",
                 )
             })?;
@@ -75,7 +97,7 @@ impl FromRequestParts<AppState> for AuthClient {
             .store
             .client_by_key_hash(&hash_key(&key))
             .await?
-            .ok_or_else(|| ApiError::unauthorized("The API key is not valid"))?;
+            .ok_or_else(|| wrong("The API key is not valid"))?;
         tracing::Span::current().record("client_id", tracing::field::display(client.id));
         Ok(AuthClient(client))
     }

@@ -8,13 +8,14 @@ use crate::error::{ApiError, ValidationItem};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The largest body the API accepts (data pushes are the largest: 5,000 records).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-const NUL_MESSAGE: &str = "text must not contain the NUL character (\\u0000)";
+use domain::json_strict::{self, DUPLICATE_MESSAGE, NUL_MESSAGE};
 
 /// A request body that is valid JSON.
 pub struct JsonBody(pub Value);
@@ -24,12 +25,26 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let BodyBytes(bytes) = BodyBytes::from_request(req, state).await?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::invalid(vec![ValidationItem::at(
-                "",
-                format!("the request body is not valid JSON: {e}"),
-            )])
-        })
+        let value = json_strict::from_slice(&bytes).map_err(|e| {
+            let message = e.to_string();
+            let item = match json_strict::duplicate_pointer(&message) {
+                Some(pointer) => ValidationItem::at(pointer, DUPLICATE_MESSAGE),
+                None => {
+                    ValidationItem::at("", format!("the request body is not valid JSON: {message}"))
+                }
+            };
+            ApiError::invalid(vec![item])
+        })?;
+        // Checked once for the whole body, so no handler can pass NUL on to a database.
+        let unstorable = json_strict::nul_pointers(&value, "");
+        if !unstorable.is_empty() {
+            let items = unstorable
+                .into_iter()
+                .map(|at| ValidationItem::at(at, NUL_MESSAGE))
+                .collect();
+            return Err(ApiError::invalid(items));
+        }
+        Ok(JsonBody(value))
     }
 }
 
@@ -42,6 +57,17 @@ impl<S: Send + Sync> FromRequest<S> for BodyBytes {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // No Content-Type is read as JSON (curl and older clients omit it); another type is
+        // refused rather than guessed at.
+        if let Some(value) = req.headers().get(CONTENT_TYPE)
+            && !is_json(value.to_str().unwrap_or(""))
+        {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "The request body must be JSON: send Content-Type: application/json",
+            ));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
@@ -61,6 +87,18 @@ impl<S: Send + Sync> FromRequest<S> for BodyBytes {
         }
         Ok(Self(bytes))
     }
+}
+
+/// `application/json` or a `+json` type, parameters (charset) aside.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The JSON type's name, for messages.

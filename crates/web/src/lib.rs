@@ -9,6 +9,8 @@ pub mod link_grant;
 mod middleware;
 pub mod openapi;
 pub mod routes;
+pub mod serve;
+pub mod throttle;
 pub mod wire;
 
 use axum::Router;
@@ -43,6 +45,10 @@ pub struct AppState {
     pub clock: Arc<dyn domain::clock::Clock>,
     /// Connectors for what the API asks of the books at once (creating an account).
     pub connectors: Arc<engine::Connectors>,
+    /// Wrong API keys per client address.
+    pub throttle: Arc<throttle::Throttle>,
+    /// Where user-given URLs (webhooks, hledger) may point.
+    pub outbound: platforms::outbound::Outbound,
 }
 
 impl AppState {
@@ -61,6 +67,8 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').into(),
             oauth: Arc::new(HashMap::new()),
             clock: Arc::new(domain::clock::SystemClock),
+            throttle: Arc::default(),
+            outbound: platforms::outbound::Outbound::default(),
         }
     }
 
@@ -72,6 +80,12 @@ impl AppState {
             settings,
             Arc::new(platforms::SystemTimer),
         ));
+        self
+    }
+
+    /// The same state with this policy for user-given URLs.
+    pub fn with_outbound(mut self, outbound: platforms::outbound::Outbound) -> Self {
+        self.outbound = outbound;
         self
     }
 

@@ -4,7 +4,8 @@
 
 use crate::error::{ApiError, CORRELATION_ID};
 use axum::extract::Request;
-use axum::http::HeaderValue;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::any::Any;
@@ -29,12 +30,11 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         client_id = tracing::field::Empty,
     );
     let started = Instant::now();
-    let mut response = CORRELATION_ID
-        .scope(
-            request_id.clone(),
-            next.run(request).instrument(span.clone()),
-        )
-        .await;
+    let answered = async {
+        let response = next.run(request).instrument(span.clone()).await;
+        json_errors(response).await
+    };
+    let mut response = CORRELATION_ID.scope(request_id.clone(), answered).await;
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),
@@ -46,6 +46,44 @@ pub async fn request_context(request: Request, next: Next) -> Response {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// Every error answer in the API's JSON shape: axum's own rejections (a path segment that is
+/// not UTF-8, a query parameter given twice, …) answer plain text, which clients written
+/// against the error schema cannot read. HTML pages (linking) keep their own errors.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let rewrite = (status.is_client_error() || status.is_server_error())
+        && !content_type.contains("json")
+        && !content_type.starts_with("text/html");
+    if !rewrite {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        s if s.is_client_error() => "client_error",
+        _ => "internal_error",
+    };
+    ApiError::new(status, code, message).into_response()
 }
 
 pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {

@@ -51,6 +51,13 @@ async fn preview_maps_the_data_in_the_body_under_the_stored_configuration() {
             ["/timeZone", "/data/orders/0/createdDate"]
         );
 
+        // Far-future dates west of UTC: named, never a panic or a 500.
+        let far = json!({"from": "9999-12-30", "to": "9999-12-31", "timeZone": "America/Los_Angeles",
+            "data": {"orders": []}});
+        let (status, error) = app.call(Method::POST, &preview, Some(far)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert_eq!(pointers(&error), ["/from", "/to"]);
+
         // A payment type with no account: the stored configuration is what needs fixing.
         let mobile = json!({"id": "p1", "currency": "GBP", "type": "Mobile", "status": "Paid",
             "amount": 12, "createdDate": "2024-05-01T10:00:00Z"});

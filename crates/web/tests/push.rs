@@ -9,10 +9,14 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 fn order(id: &str, modified: &str, total: &str) -> Value {
+    // The line's price is net of its 2.00 of tax.
+    let net: serde_json::Number = format!("{:.2}", total.parse::<f64>().unwrap() - 2.0)
+        .parse()
+        .unwrap();
     json!({
         "id": id, "currency": "GBP", "createdDate": "2026-03-01T10:15:00Z", "sourceModifiedDate": modified,
         "totalAmount": total.parse::<serde_json::Number>().unwrap(), "totalTaxAmount": 2.00, "totalDiscount": 0, "totalGratuity": 1.50, "totalRefund": 0,
-        "orderLineItems": [{"id": format!("{id}-l1"), "quantity": 1, "unitPrice": total.parse::<serde_json::Number>().unwrap(),
+        "orderLineItems": [{"id": format!("{id}-l1"), "quantity": 1, "unitPrice": net,
                             "totalAmount": total.parse::<serde_json::Number>().unwrap(), "totalTaxAmount": 2.00, "taxPercentage": 20}]
     })
 }

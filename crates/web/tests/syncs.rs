@@ -117,6 +117,38 @@ async fn syncs_are_requested_listed_and_refused_when_overlapping() {
             "{error}"
         );
 
+        // Dates outside the supported range are named before any arithmetic sees them.
+        let (status, error) = app
+            .call(
+                Method::POST,
+                &historic,
+                Some(range("9999-12-30T00:00:00Z", "9999-12-31T00:00:00Z")),
+            )
+            .await;
+        assert_eq!(
+            (status, pointers(&error)),
+            (
+                StatusCode::BAD_REQUEST,
+                vec![
+                    "/dateRange/start".to_owned(),
+                    "/dateRange/finish".to_owned()
+                ]
+            ),
+            "{error}"
+        );
+        let (status, error) = app
+            .call(
+                Method::POST,
+                &latest,
+                Some(json!({"syncTo": "9999-12-31T23:00:00Z"})),
+            )
+            .await;
+        assert_eq!(
+            (status, pointers(&error)),
+            (StatusCode::BAD_REQUEST, vec!["/syncTo".to_owned()]),
+            "{error}"
+        );
+
         // Reading them back.
         let syncs = format!("/companies/{company}/sync/commerce/syncs");
         let (status, one) = app

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     SignConvention,
     TotalsMismatch,
     DuplicateId,
+    /// Text no database can keep (NUL).
+    InvalidText,
 }
 
 impl ErrorKind {
@@ -39,6 +41,7 @@ impl ErrorKind {
             ErrorKind::SignConvention => "SignConvention",
             ErrorKind::TotalsMismatch => "TotalsMismatch",
             ErrorKind::DuplicateId => "DuplicateId",
+            ErrorKind::InvalidText => "InvalidText",
         }
     }
 }
@@ -344,6 +347,19 @@ fn parse_at<T: CommerceRecord, C: Canonical>(
         );
         return Err(r.into_errors());
     };
+    let raw_id_text = map.get("id").and_then(Value::as_str);
+    let unstorable = crate::json_strict::nul_pointers(value, &pointer.to_string());
+    if !unstorable.is_empty() {
+        // Refused by name here, so one bad record never fails its whole dataset in the store.
+        let id = raw_id_text
+            .filter(|id| !id.contains('\0'))
+            .map(str::to_owned);
+        let r = RecordReader::new(index, id);
+        for at in unstorable {
+            r.error(at, ErrorKind::InvalidText, crate::json_strict::NUL_MESSAGE);
+        }
+        return Err(r.into_errors());
+    }
     let obj = Obj::root(map, pointer);
     let raw_id = map
         .get("id")

@@ -54,6 +54,8 @@ pub mod codes {
     pub const TIME_ZONE_UNKNOWN: &str = "schedule.time_zone_unknown";
     pub const START_DATE_MISSING: &str = "schedule.start_date_missing";
     pub const START_DATE_INVALID: &str = "schedule.start_date_invalid";
+    /// A date outside `period::EARLIEST_DATE..=period::LATEST_DATE`.
+    pub const DATE_OUT_OF_RANGE: &str = "date.out_of_range";
     pub const START_DATE_BACKDATED: &str = "schedule.start_date_backdated";
     // Options: "only use the options provided by Codat"
     pub const OPTION_NOT_PROVIDED: &str = "option.not_provided";

@@ -104,12 +104,18 @@ pub fn typed_schedule(doc: &ConfigDocument) -> Result<Schedule, Vec<ConfigError>
         }
         Some(text) => {
             let date = parse_start_date(text);
-            if date.is_none() {
-                errors.push(ConfigError::new(
+            match date.map(crate::period::check_date) {
+                None => errors.push(ConfigError::new(
                     "/schedule/startDate",
                     codes::START_DATE_INVALID,
                     format!("Start date {text:?} is not a date such as 2024-05-01 or 2024-05-01T00:00:00Z"),
-                ));
+                )),
+                Some(Err(e)) => errors.push(ConfigError::new(
+                    "/schedule/startDate",
+                    codes::DATE_OUT_OF_RANGE,
+                    format!("Start date: {e}"),
+                )),
+                Some(Ok(_)) => {}
             }
             date
         }

@@ -397,6 +397,17 @@ fn schedule_hour_zone_and_start_date_are_checked_together() {
 }
 
 #[test]
+fn start_dates_outside_the_supported_range_are_named() {
+    for far in ["9999-12-31", "2101-01-01", "1999-12-31T23:00:00Z"] {
+        let errors = errors_after(|v| {
+            v["schedule"]["startDate"] = json!(far);
+            v["schedule"]["timeZone"] = json!("America/Los_Angeles");
+        });
+        assert_only(errors, codes::DATE_OUT_OF_RANGE, "/schedule/startDate");
+    }
+}
+
+#[test]
 fn typed_schedule_reads_the_example() {
     let s = typed_schedule(&doc(&example())).unwrap();
     assert_eq!(s.start_date(), jiff::civil::date(2024, 5, 1));

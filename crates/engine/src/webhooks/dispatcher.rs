@@ -11,6 +11,7 @@ use super::signature::{EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, sig
 use domain::clock::Clock;
 use jiff::SignedDuration;
 use platforms::TokenCipher;
+use platforms::outbound::Outbound;
 use rand::Rng;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
@@ -28,6 +29,8 @@ pub struct DispatcherSettings {
     /// The pause of [`WebhookDispatcher::spawn`]'s loop when nothing was due.
     pub poll_interval: Duration,
     pub retry: RetryPolicy,
+    /// Where endpoints may point (public addresses unless the operator allows private ones).
+    pub outbound: Outbound,
 }
 
 impl Default for DispatcherSettings {
@@ -37,6 +40,7 @@ impl Default for DispatcherSettings {
             batch: 32,
             poll_interval: Duration::from_secs(2),
             retry: RetryPolicy::default(),
+            outbound: Outbound::default(),
         }
     }
 }
@@ -101,6 +105,8 @@ impl WebhookDispatcher {
             .connect_timeout(settings.timeout)
             // A receiver redirecting us elsewhere is a misconfigured URL, not a delivery.
             .redirect(reqwest::redirect::Policy::none())
+            // Names are resolved to allowed addresses only, at every request (DNS rebinding).
+            .dns_resolver(settings.outbound.resolver())
             .build()?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -138,6 +144,7 @@ impl WebhookDispatcher {
                 sending.spawn(async move { inner.attempt(delivery).await });
             }
             while let Some(done) = sending.join_next().await {
+                // One delivery's panic is its own: the lease expires and it is tried again.
                 if let Err(error) = done {
                     tracing::error!(%error, "a webhook attempt panicked");
                 }
@@ -153,7 +160,16 @@ impl WebhookDispatcher {
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                if self.run_once().await == 0 {
+                // Each attempt runs in its own task already; this keeps the loop itself alive
+                // should anything around them panic.
+                let attempts = match crate::panics::caught(self.run_once()).await {
+                    Ok(attempts) => attempts,
+                    Err(reason) => {
+                        tracing::error!(%reason, "a webhook dispatch round panicked");
+                        0
+                    }
+                };
+                if attempts == 0 {
                     tokio::time::sleep(self.inner.settings.poll_interval).await;
                 }
             }
@@ -225,6 +241,13 @@ impl Inner {
                 };
             }
         };
+        // An address literal never reaches the resolver: checked here.
+        if let Err(e) = self.settings.outbound.check_url(&delivery.url).await {
+            return Answer::Final {
+                status: None,
+                error: format!("not delivered: {e}"),
+            };
+        }
         let body = WebhookEnvelope::of(&delivery.event).to_bytes();
         let signature = sign(&secret, self.clock.now().as_second(), &body);
         let request = self
@@ -258,7 +281,9 @@ impl Inner {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, self.clock.now()));
-        let error = format!("HTTP {status}{}", excerpt(response).await);
+        // Only the status: the receiver's body is never shown back through the API (it could
+        // be anything the URL points at).
+        let error = format!("the endpoint answered HTTP {status}");
         let transient = status.is_server_error()
             || status == StatusCode::REQUEST_TIMEOUT
             || status == StatusCode::TOO_MANY_REQUESTS;
@@ -289,24 +314,6 @@ impl Inner {
             source = cause.source();
         }
         text
-    }
-}
-
-/// The start of an error answer's body, for the log (`": …"`), or nothing.
-async fn excerpt(mut response: reqwest::Response) -> String {
-    let mut bytes = Vec::new();
-    while bytes.len() < MAX_ERROR_CHARS {
-        match response.chunk().await {
-            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.trim();
-    if text.is_empty() {
-        String::new()
-    } else {
-        format!(": {text}")
     }
 }
 

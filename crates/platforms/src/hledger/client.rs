@@ -18,6 +18,12 @@ impl HledgerConnector {
     ) -> Result<Vec<u8>, PlatformError> {
         let write = body.is_some();
         let url = format!("{}/{path}", self.config.api_base);
+        // An address literal never reaches the resolver: checked here, never sent.
+        if let Err(e) = self.config.outbound.check_url(&url).await {
+            return Err(PlatformError::Deauthorized {
+                reason: format!("hledger-web's baseUrl is not allowed: {e}"),
+            });
+        }
         let _permit = self.limiter.acquire().await?;
         let mut request = self
             .http
@@ -52,5 +58,28 @@ impl HledgerConnector {
         serde_json::from_slice(&bytes).map_err(|e| {
             PlatformError::Protocol(format!("unreadable answer from hledger-web /{path}: {e}"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hledger::HledgerConfig;
+    use crate::outbound::Outbound;
+    use std::sync::Arc;
+
+    /// A baseUrl stored before the policy (or by a name that moved) is never called.
+    #[tokio::test]
+    async fn a_private_base_url_is_not_called_under_the_default_policy() {
+        for base in ["http://127.0.0.1:9", "http://localhost:9"] {
+            let mut config = HledgerConfig::new(base);
+            config.outbound = Outbound::default();
+            let connector = HledgerConnector::connect(config, Arc::new(crate::SystemTimer));
+            let e = connector.version().await.unwrap_err();
+            assert!(
+                matches!(&e, PlatformError::Deauthorized { reason } if reason.contains("not a public address")),
+                "{base}: {e:?}"
+            );
+        }
     }
 }

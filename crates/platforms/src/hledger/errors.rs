@@ -11,31 +11,34 @@ pub const PLATFORM: &str = "hledger";
 
 /// A non-success answer. `write` says whether the request could have changed the journal.
 pub fn from_status(status: StatusCode, body: &[u8], write: bool) -> PlatformError {
+    // The answer's body goes to our log only: it may come from whatever the URL points at,
+    // and a sync's messages are shown back through the API.
     let text = String::from_utf8_lossy(body)
         .chars()
         .take(500)
         .collect::<String>();
+    tracing::warn!(%status, body = %text, "hledger-web answered with an error");
     match status {
         // Behind a proxy that authenticates, or hledger-web without the `add` capability: the
         // merchant has to change the server, not retry.
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => PlatformError::Deauthorized {
             reason: format!(
                 "hledger-web refused the request ({status}); it must be reachable and started \
-                 with the add capability (hledger-web --serve-api --capabilities=view,add): {text}"
+                 with the add capability (hledger-web --serve-api --capabilities=view,add)"
             ),
         },
         StatusCode::TOO_MANY_REQUESTS => PlatformError::RateLimited {
             retry_after: std::time::Duration::from_secs(60),
         },
         s if s.is_server_error() => {
-            let m = format!("{s}: {text}");
+            let m = format!("hledger-web answered {s}");
             if write {
                 PlatformError::OutcomeUnknown(m)
             } else {
                 PlatformError::Transient(m)
             }
         }
-        s => PlatformError::Protocol(format!("hledger-web answered {s}: {text}")),
+        s => PlatformError::Protocol(format!("hledger-web refused the entry ({s})")),
     }
 }
 
@@ -64,8 +67,11 @@ mod tests {
         let PlatformError::Deauthorized { reason } = e else {
             panic!("expected Deauthorized, got {e:?}");
         };
-        assert!(reason.contains("--capabilities=view,add") && reason.contains("no add"));
+        assert!(reason.contains("--capabilities=view,add") && !reason.contains("no add"));
+        // The remote body is never in our message, only the status.
         let e = from_status(StatusCode::BAD_REQUEST, b"\"could not parse json\"", true);
-        assert!(matches!(e, PlatformError::Protocol(m) if m.contains("could not parse json")));
+        assert!(
+            matches!(e, PlatformError::Protocol(m) if m.contains("400") && !m.contains("parse"))
+        );
     }
 }

@@ -68,6 +68,10 @@ impl HledgerConnector {
     pub fn new(config: HledgerConfig, limiter: Arc<RateLimiter>, timer: Arc<dyn Timer>) -> Self {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
+            // The base URL is the merchant's: resolved to allowed addresses only, at every
+            // request, and never followed elsewhere.
+            .dns_resolver(config.outbound.resolver())
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("a TLS client can be built");
         Self {

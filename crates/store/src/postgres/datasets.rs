@@ -7,6 +7,7 @@ use crate::push_rows::{DatasetColumns, count_to_db};
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId};
+use jiff::Timestamp;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
@@ -35,13 +36,14 @@ fn dataset(row: PgRow) -> Result<Dataset, StoreError> {
     .into_dataset()
 }
 
-#[async_trait]
-impl DatasetStore for PostgresStore {
-    async fn create_dataset(
+impl PostgresStore {
+    /// Records a push as `Queued`, and its raw body when given, in one transaction.
+    async fn insert_dataset(
         &self,
         client: ClientId,
         company: CompanyId,
         new: NewDataset,
+        body: Option<&[u8]>,
     ) -> Result<Option<Dataset>, StoreError> {
         let dataset = Dataset {
             id: DatasetId::new(),
@@ -60,6 +62,7 @@ impl DatasetStore for PostgresStore {
         };
         // Ownership check and insert in one statement: another client's company, or another
         // company's connection, inserts nothing.
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO datasets (id, company_id, connection_id, data_type, status, received,
                                    requested)
@@ -75,10 +78,68 @@ impl DatasetStore for PostgresStore {
         .bind(to_db(dataset.requested))
         .bind(company.0)
         .bind(client.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if let (1, Some(body)) = (inserted, body) {
+            sqlx::query("INSERT INTO dataset_bodies (dataset_id, body) VALUES ($1, $2)")
+                .bind(dataset.id.0)
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok((inserted == 1).then_some(dataset))
+    }
+}
+
+#[async_trait]
+impl DatasetStore for PostgresStore {
+    async fn create_dataset(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+    ) -> Result<Option<Dataset>, StoreError> {
+        self.insert_dataset(client, company, new, None).await
+    }
+
+    async fn create_dataset_with_body(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+        body: &[u8],
+    ) -> Result<Option<Dataset>, StoreError> {
+        self.insert_dataset(client, company, new, Some(body)).await
+    }
+
+    async fn queued_datasets(
+        &self,
+        requested_before: Timestamp,
+        limit: u64,
+    ) -> Result<Vec<Dataset>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM datasets d JOIN dataset_bodies b ON b.dataset_id = d.id
+             WHERE d.status = $1 AND d.requested < $2 ORDER BY d.requested, d.id LIMIT $3"
+        ))
+        .bind(DatasetStatus::Queued.as_str())
+        .bind(to_db(requested_before))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(dataset)
+        .collect()
+    }
+
+    async fn dataset_body(&self, id: DatasetId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT body FROM dataset_bodies WHERE dataset_id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn dataset(
@@ -111,8 +172,10 @@ impl DatasetStore for PostgresStore {
         outcome: DatasetOutcome,
     ) -> Result<bool, StoreError> {
         outcome.check()?;
-        let mut conn = self.pool.acquire().await?;
-        finish(&mut conn, id, &outcome).await
+        let mut tx = self.pool.begin().await?;
+        let finished = finish(&mut tx, id, &outcome).await?;
+        tx.commit().await?;
+        Ok(finished)
     }
 }
 
@@ -156,5 +219,12 @@ pub(super) async fn finish(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    if finished == 1 {
+        // Stored or given up: the raw body has served its purpose.
+        sqlx::query("DELETE FROM dataset_bodies WHERE dataset_id = $1")
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(finished == 1)
 }

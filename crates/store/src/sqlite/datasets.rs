@@ -8,6 +8,7 @@ use crate::rows::uuid_from_text;
 use crate::time::{now, to_db};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId};
+use jiff::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
@@ -38,13 +39,14 @@ fn dataset(row: SqliteRow) -> Result<Dataset, StoreError> {
     .into_dataset()
 }
 
-#[async_trait]
-impl DatasetStore for SqliteStore {
-    async fn create_dataset(
+impl SqliteStore {
+    /// Records a push as `Queued`, and its raw body when given, in one transaction.
+    async fn insert_dataset(
         &self,
         client: ClientId,
         company: CompanyId,
         new: NewDataset,
+        body: Option<&[u8]>,
     ) -> Result<Option<Dataset>, StoreError> {
         let dataset = Dataset {
             id: DatasetId::new(),
@@ -83,8 +85,65 @@ impl DatasetStore for SqliteStore {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if let (1, Some(body)) = (inserted, body) {
+            sqlx::query("INSERT INTO dataset_bodies (dataset_id, body) VALUES (?, ?)")
+                .bind(dataset.id.to_string())
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok((inserted == 1).then_some(dataset))
+    }
+}
+
+#[async_trait]
+impl DatasetStore for SqliteStore {
+    async fn create_dataset(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+    ) -> Result<Option<Dataset>, StoreError> {
+        self.insert_dataset(client, company, new, None).await
+    }
+
+    async fn create_dataset_with_body(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        new: NewDataset,
+        body: &[u8],
+    ) -> Result<Option<Dataset>, StoreError> {
+        self.insert_dataset(client, company, new, Some(body)).await
+    }
+
+    async fn queued_datasets(
+        &self,
+        requested_before: Timestamp,
+        limit: u64,
+    ) -> Result<Vec<Dataset>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM datasets d JOIN dataset_bodies b ON b.dataset_id = d.id
+             WHERE d.status = ? AND d.requested < ? ORDER BY d.requested, d.id LIMIT ?"
+        ))
+        .bind(DatasetStatus::Queued.as_str())
+        .bind(to_db(requested_before))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.reader)
+        .await?
+        .into_iter()
+        .map(dataset)
+        .collect()
+    }
+
+    async fn dataset_body(&self, id: DatasetId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT body FROM dataset_bodies WHERE dataset_id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.reader)
+                .await?,
+        )
     }
 
     async fn dataset(
@@ -165,5 +224,12 @@ pub(super) async fn finish(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    if finished == 1 {
+        // Stored or given up: the raw body has served its purpose.
+        sqlx::query("DELETE FROM dataset_bodies WHERE dataset_id = ?")
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(finished == 1)
 }

@@ -35,6 +35,27 @@ pub struct SqliteStore {
     writer: SqlitePool,
 }
 
+/// Creates the database file readable by its owner only (0600) before SQLite opens it, so
+/// customers' sales are never world-readable; SQLite gives its `-wal` and `-shm` files the
+/// database file's mode. An existing file is left as the operator set it.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") || path.exists() {
+        return Ok(());
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    match file.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::File {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database file named by a `sqlite://PATH` URL and migrates it.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -52,6 +73,7 @@ impl SqliteStore {
                 source,
             })?;
         }
+        create_private(Path::new(options.get_filename()))?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())

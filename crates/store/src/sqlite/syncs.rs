@@ -235,6 +235,24 @@ impl SyncStore for SqliteStore {
         ))
     }
 
+    async fn orphaned_syncs(
+        &self,
+        requested_before: Timestamp,
+        limit: u64,
+    ) -> Result<Vec<SyncRun>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SYNC_COLUMNS} FROM syncs s WHERE s.completed IS NULL AND s.requested < ?
+               AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.company_id = s.company_id
+                               AND j.status IN ('queued', 'running'))
+             ORDER BY s.requested, s.id LIMIT ?"
+        ))
+        .bind(to_db(requested_before))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(sync).collect()
+    }
+
     async fn start_sync(&self, id: Uuid, now: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
         sqlx::query(

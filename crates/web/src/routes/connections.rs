@@ -270,6 +270,14 @@ pub async fn authorize(
                     .collect(),
             )
         })?;
+    if let Credentials::Hledger { base_url } = &credentials {
+        state.outbound.check_url(base_url).await.map_err(|e| {
+            ApiError::invalid(vec![ValidationItem::at(
+                "/baseUrl",
+                format!("baseUrl: {e}"),
+            )])
+        })?;
+    }
     let sealed = state.cipher.seal(id.0.as_bytes(), &credentials.to_bytes());
     let update = ConnectionUpdate {
         status: ConnectionStatus::Linked,

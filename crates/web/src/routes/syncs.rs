@@ -78,6 +78,11 @@ fn instant(fields: &mut Fields, name: &str, required: bool) -> Option<Timestamp>
             ),
         );
     }
+    // Refused here, with the field's name, before any schedule arithmetic sees it.
+    if let Some(Err(e)) = parsed.map(domain::period::check_instant) {
+        fields.error(name, format!("{name}: {e}"));
+        return None;
+    }
     parsed
 }
 

@@ -202,6 +202,15 @@ fn unknown_fields(fields: &mut Fields<'_>, body: &Value, known: &[&str]) {
     }
 }
 
+/// Refuses a URL that is, or resolves to, an address we must not call (named 400).
+async fn allowed(state: &AppState, url: &str) -> Result<(), ApiError> {
+    state
+        .outbound
+        .check_url(url)
+        .await
+        .map_err(|e| ApiError::invalid(vec![ValidationItem::at("/url", format!("url: {e}"))]))
+}
+
 fn read_url(fields: &mut Fields<'_>, raw: Option<&str>) -> Option<String> {
     let url = raw?.trim();
     match url_problem(url) {
@@ -291,6 +300,7 @@ pub async fn create(
     let description = read_description(&mut fields);
     fields.finish()?;
     let url = url.ok_or_else(|| ApiError::internal("a checked body lacks its url"))?;
+    allowed(&state, &url).await?;
     let id = WebhookEndpointId::new();
     let secret = generate_secret();
     let endpoint = state
@@ -401,6 +411,9 @@ pub async fn update(
         }
     };
     fields.finish()?;
+    if let Some(url) = &url {
+        allowed(&state, url).await?;
+    }
     let endpoint = state
         .store
         .update_webhook_endpoint(

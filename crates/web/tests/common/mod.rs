@@ -46,7 +46,9 @@ impl TestApp {
         let secret = SecretKey::generate();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let mut state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base);
+        // Test receivers and hledger listen on loopback.
+        let mut state = web::AppState::new(store.clone(), TokenCipher::new(&secret), &base)
+            .with_outbound(platforms::outbound::Outbound::ANYWHERE);
         let mut router = axum::Router::new();
         if with_sandbox {
             let sandbox_base = format!("{base}/sandbox");
@@ -63,7 +65,12 @@ impl TestApp {
             router = router.nest("/sandbox", sandbox::router(sandbox));
         }
         let app = router.merge(web::router(state));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(async move {
+            let settings = web::serve::ServeSettings::default();
+            web::serve::serve(listener, app, settings, std::future::pending())
+                .await
+                .unwrap()
+        });
         let mut app = TestApp {
             base,
             http: reqwest::Client::new(),

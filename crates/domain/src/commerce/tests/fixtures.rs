@@ -28,7 +28,7 @@ pub fn full_order() -> Value {
                 "taxPercentage": 20,
                 "totalAmount": 24.00,
                 "totalTaxAmount": 4.00,
-                "unitPrice": 10.4166,
+                "unitPrice": 10.5000,
                 "taxes": [
                     { "taxComponentRef": { "id": "vat-20", "name": "VAT 20%" }, "rate": 4.00 }
                 ],
@@ -77,7 +77,7 @@ pub fn full_order() -> Value {
         "customerRef": { "id": "cust-1", "name": "Ada" },
         "supplementalData": { "content": { "orders": { "till": 3 } } },
         "modifiedDate": "2023-02-14T11:00:00Z",
-        "sourceModifiedDate": "2023-02-14T10:30:00"
+        "sourceModifiedDate": "2023-02-14T10:30:00Z"
     }"#,
     )
 }

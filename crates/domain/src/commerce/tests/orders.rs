@@ -14,7 +14,7 @@ fn a_full_order_is_accepted_with_every_field_typed() {
     assert_eq!(order.total_refund, Some(dec("-5.00")));
     assert_eq!(order.closed_date, Some(ts("2023-02-14T09:20:00Z")));
     assert_eq!(order.order_line_items[1].quantity, Some(dec("-1")));
-    assert_eq!(order.order_line_items[0].unit_price, Some(dec("10.4166")));
+    assert_eq!(order.order_line_items[0].unit_price, Some(dec("10.5000")));
     assert_eq!(
         order.order_line_items[0].taxes[0].tax_amount,
         Some(dec("4.00"))
@@ -350,6 +350,54 @@ fn lines_plus_service_charges_must_make_the_total_within_a_cent_per_part() {
         );
         assert!(e.message.contains("27.50"), "{}", e.message);
     }
+}
+
+#[test]
+fn each_line_is_quantity_times_price_less_discounts_plus_tax() {
+    // line-1: 2 × 10.50 − 1.00 + 4.00 = 24.00; within a cent of rounding is fine.
+    let mut order = full_order();
+    set(&mut order, "/orderLineItems/0/unitPrice", json!("10.505"));
+    accepted(orders(vec![order]));
+    let mut order = full_order();
+    set(&mut order, "/orderLineItems/0/quantity", json!(3));
+    let e = order_error(order);
+    assert_eq!(
+        (e.pointer.as_str(), e.kind),
+        (
+            "/orders/0/orderLineItems/0/totalAmount",
+            ErrorKind::TotalsMismatch
+        )
+    );
+    assert!(e.message.contains("3 × 10.5000"), "{}", e.message);
+}
+
+#[test]
+fn signs_agree_and_tax_is_part_of_the_sale() {
+    // A positive quantity on a negative (refund) line.
+    let mut order = full_order();
+    set(&mut order, "/orderLineItems/1/quantity", json!(1));
+    set(&mut order, "/orderLineItems/1/unitPrice", json!(-5));
+    let e = order_error(order);
+    assert_eq!(
+        (e.pointer.as_str(), e.kind),
+        (
+            "/orders/0/orderLineItems/1/quantity",
+            ErrorKind::SignConvention
+        )
+    );
+    // Tax larger than the line, and than the order.
+    let mut order = full_order();
+    set(&mut order, "/orderLineItems/1/totalTaxAmount", json!(-6));
+    set(&mut order, "/orderLineItems/1/unitPrice", json!(-1));
+    let got: Vec<_> = order_errors(order).into_iter().map(|e| e.pointer).collect();
+    assert_eq!(got, ["/orders/0/orderLineItems/1/totalTaxAmount"]);
+    let mut order = full_order();
+    set(&mut order, "/totalTaxAmount", json!(30));
+    let e = order_error(order);
+    assert_eq!(
+        (e.pointer.as_str(), e.kind),
+        ("/orders/0/totalTaxAmount", ErrorKind::OutOfRange)
+    );
 }
 
 #[test]

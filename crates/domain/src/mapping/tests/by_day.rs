@@ -203,7 +203,7 @@ fn a_day_is_cut_where_the_merchant_s_day_ends_not_at_midnight() {
     .unwrap();
     let day_of = |t: Timestamp| {
         let local = t.to_zoned(schedule.time_zone().clone()).date();
-        if schedule.sync_hour_on(local) <= t {
+        if schedule.sync_hour_on(local).unwrap() <= t {
             local
         } else {
             local.yesterday().unwrap()
