@@ -161,33 +161,27 @@ async fn xero_journey(database_url: Option<&str>) {
     doc = offered(&server, &company).await;
 
     // Chosen by name from what is offered, as a merchant would.
-    choose_account(&mut doc, "sales", "sales", "Sales");
-    choose_account(&mut doc, "sales", "refund", "Sales Refunds");
-    choose_account(&mut doc, "sales", "gratuity", "Gratuities Payable");
-    choose_tax_rate(&mut doc, "20", "20% (VAT on Income)");
-    choose_tax_rate(&mut doc, "5", "5% (VAT on Income)");
-    choose_tax_rate(&mut doc, "0", "Zero Rated Income");
-    let customer = by_name(
-        &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
-        "Commerce Sales",
-    );
-    doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
-    choose_account(&mut doc, "payments", "card", "Card Clearing");
-    choose_account(&mut doc, "payments", "cash", "Cash Takings");
-    choose_account(&mut doc, "payments", "paypal", "PayPal");
-    choose_account(&mut doc, "payments", "payout", "Business Bank Account");
-    choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
-    let supplier = by_name(
-        &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
-        "Stripe Payments UK",
-    );
-    doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
-    let zero = by_name(
-        &doc["configuration"]["sales"]["newTaxRates"]["defaultZeroTaxRateOptions"],
-        "Zero Rated Income",
-    );
-    doc["configuration"]["sales"]["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(zero);
-    sync_everything(&mut doc, ZONE);
+    let xero = Choices {
+        accounts: &[
+            ("sales", "sales", "Sales"),
+            ("sales", "refund", "Sales Refunds"),
+            ("sales", "gratuity", "Gratuities Payable"),
+            ("payments", "card", "Card Clearing"),
+            ("payments", "cash", "Cash Takings"),
+            ("payments", "paypal", "PayPal"),
+            ("payments", "payout", "Business Bank Account"),
+            ("fees", "paymentFee", "Payment Processing Fees"),
+        ],
+        tax_rates: &[
+            ("20", "20% (VAT on Income)"),
+            ("5", "5% (VAT on Income)"),
+            ("0", "Zero Rated Income"),
+        ],
+        customer: Some("Commerce Sales"),
+        supplier: Some("Stripe Payments UK"),
+        zero_rate: Some("Zero Rated Income"),
+    };
+    choose(&mut doc, &xero, ZONE);
 
     // What Xero would refuse is refused now, next to the field: an expense account cannot
     // take payments.
@@ -418,33 +412,23 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
         )
         .await;
     let mut doc = offered(&server, &company).await;
-    choose_account(&mut doc, "sales", "sales", "Sales");
-    choose_account(&mut doc, "sales", "refund", "Refunds");
-    choose_account(&mut doc, "sales", "gratuity", "Gratuity Liability");
-    choose_tax_rate(&mut doc, "20", "20.0% S");
-    choose_tax_rate(&mut doc, "5", "5.0% R");
-    choose_tax_rate(&mut doc, "0", "0.0% Z");
-    let customer = by_name(
-        &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
-        "Daily Takings",
-    );
-    doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
-    choose_account(&mut doc, "payments", "card", "Card Clearing");
-    choose_account(&mut doc, "payments", "cash", "Cash on Hand");
-    choose_account(&mut doc, "payments", "paypal", "PayPal");
-    choose_account(&mut doc, "payments", "payout", "Checking");
-    choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
-    let supplier = by_name(
-        &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
-        "Payment Processor Inc",
-    );
-    doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
-    let zero = by_name(
-        &doc["configuration"]["sales"]["newTaxRates"]["defaultZeroTaxRateOptions"],
-        "No VAT",
-    );
-    doc["configuration"]["sales"]["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(zero);
-    sync_everything(&mut doc, ZONE);
+    let gb = Choices {
+        accounts: &[
+            ("sales", "sales", "Sales"),
+            ("sales", "refund", "Refunds"),
+            ("sales", "gratuity", "Gratuity Liability"),
+            ("payments", "card", "Card Clearing"),
+            ("payments", "cash", "Cash on Hand"),
+            ("payments", "paypal", "PayPal"),
+            ("payments", "payout", "Checking"),
+            ("fees", "paymentFee", "Payment Processing Fees"),
+        ],
+        tax_rates: &[("20", "20.0% S"), ("5", "5.0% R"), ("0", "0.0% Z")],
+        customer: Some("Daily Takings"),
+        supplier: Some("Payment Processor Inc"),
+        zero_rate: Some("No VAT"),
+    };
+    choose(&mut doc, &gb, ZONE);
 
     // QuickBooks pays the fee bills from the card account, and only from a Bank account: the
     // Other Current Asset "Card Clearing" is refused before any sync could fail on it.
@@ -579,16 +563,21 @@ async fn hledger_journey_on_sqlite() {
         doc["configuration"]["sales"]["accounts"]["taxLiability"]["required"],
         true
     );
-    choose_account(&mut doc, "sales", "sales", "income:sales");
-    choose_account(&mut doc, "sales", "refund", "income:refunds");
-    choose_account(&mut doc, "sales", "gratuity", "liabilities:tips");
-    choose_account(&mut doc, "sales", "taxLiability", "liabilities:vat");
-    choose_account(&mut doc, "payments", "card", "assets:stripe");
-    choose_account(&mut doc, "payments", "cash", "assets:cash");
-    choose_account(&mut doc, "payments", "paypal", "assets:paypal");
-    choose_account(&mut doc, "payments", "payout", "assets:bank:current");
-    choose_account(&mut doc, "fees", "paymentFee", "expenses:payment fees");
-    sync_everything(&mut doc, ZONE);
+    let ledger = Choices {
+        accounts: &[
+            ("sales", "sales", "income:sales"),
+            ("sales", "refund", "income:refunds"),
+            ("sales", "gratuity", "liabilities:tips"),
+            ("sales", "taxLiability", "liabilities:vat"),
+            ("payments", "card", "assets:stripe"),
+            ("payments", "cash", "assets:cash"),
+            ("payments", "paypal", "assets:paypal"),
+            ("payments", "payout", "assets:bank:current"),
+            ("fees", "paymentFee", "expenses:payment fees"),
+        ],
+        ..Choices::default()
+    };
+    choose(&mut doc, &ledger, ZONE);
     server
         .ok(
             Method::POST,
@@ -742,25 +731,22 @@ async fn quickbooks_us_journey_on_sqlite() {
         doc["configuration"]["sales"].get("taxRates").is_none(),
         "no tax slots under automated sales tax: {doc}"
     );
-    choose_account(&mut doc, "sales", "sales", "Sales");
-    choose_account(&mut doc, "sales", "refund", "Refunds");
-    choose_account(&mut doc, "sales", "gratuity", "Gratuity Liability");
-    let customer = by_name(
-        &doc["configuration"]["sales"]["salesCustomer"]["customerOptions"],
-        "Commerce Sales",
-    );
-    doc["configuration"]["sales"]["salesCustomer"]["selectedCustomerId"] = json!(customer);
-    choose_account(&mut doc, "payments", "card", "Card Clearing (Bank)");
-    choose_account(&mut doc, "payments", "cash", "Cash on Hand");
-    choose_account(&mut doc, "payments", "paypal", "PayPal");
-    choose_account(&mut doc, "payments", "payout", "Checking");
-    choose_account(&mut doc, "fees", "paymentFee", "Payment Processing Fees");
-    let supplier = by_name(
-        &doc["configuration"]["fees"]["feesSupplier"]["supplierOptions"],
-        "Payment Processor Inc",
-    );
-    doc["configuration"]["fees"]["feesSupplier"]["selectedSupplierId"] = json!(supplier);
-    sync_everything(&mut doc, US_ZONE);
+    let us = Choices {
+        accounts: &[
+            ("sales", "sales", "Sales"),
+            ("sales", "refund", "Refunds"),
+            ("sales", "gratuity", "Gratuity Liability"),
+            ("payments", "card", "Card Clearing (Bank)"),
+            ("payments", "cash", "Cash on Hand"),
+            ("payments", "paypal", "PayPal"),
+            ("payments", "payout", "Checking"),
+            ("fees", "paymentFee", "Payment Processing Fees"),
+        ],
+        customer: Some("Commerce Sales"),
+        supplier: Some("Payment Processor Inc"),
+        ..Choices::default()
+    };
+    choose(&mut doc, &us, US_ZONE);
 
     // A tax rate slot added by hand is refused: QuickBooks computes US sales tax itself.
     let config = format!("/config/companies/{company}/sync/commerce");

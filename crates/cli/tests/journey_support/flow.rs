@@ -178,3 +178,40 @@ pub async fn sync_week(server: &Server, company: &str, zone: &str) -> Value {
         )
         .await
 }
+
+/// What a merchant picks, every option by its name in the books.
+#[derive(Default)]
+pub struct Choices<'a> {
+    /// (section, slot, account name)
+    pub accounts: &'a [(&'a str, &'a str, &'a str)],
+    /// (percentage slot, tax rate name)
+    pub tax_rates: &'a [(&'a str, &'a str)],
+    pub customer: Option<&'a str>,
+    pub supplier: Option<&'a str>,
+    /// The zero rate for untaxed lines (tips).
+    pub zero_rate: Option<&'a str>,
+}
+
+/// Makes every choice in `doc` by name, as a merchant would, then turns syncing on.
+pub fn choose(doc: &mut Value, choices: &Choices, zone: &str) {
+    for (section, key, name) in choices.accounts {
+        choose_account(doc, section, key, name);
+    }
+    for (key, name) in choices.tax_rates {
+        choose_tax_rate(doc, key, name);
+    }
+    let sales = &mut doc["configuration"]["sales"];
+    if let Some(name) = choices.customer {
+        let id = by_name(&sales["salesCustomer"]["customerOptions"], name);
+        sales["salesCustomer"]["selectedCustomerId"] = json!(id);
+    }
+    if let Some(name) = choices.zero_rate {
+        let id = by_name(&sales["newTaxRates"]["defaultZeroTaxRateOptions"], name);
+        sales["newTaxRates"]["selectedDefaultZeroTaxRateId"] = json!(id);
+    }
+    if let Some(name) = choices.supplier {
+        let fees = &mut doc["configuration"]["fees"]["feesSupplier"];
+        fees["selectedSupplierId"] = json!(by_name(&fees["supplierOptions"], name));
+    }
+    sync_everything(doc, zone);
+}
