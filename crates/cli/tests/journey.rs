@@ -334,13 +334,19 @@ fn qbo_sales_by_tax_rate(books: &Value) -> BTreeMap<String, (Decimal, Decimal)> 
     out
 }
 
-async fn quickbooks_gb_journey(database_url: Option<&str>) {
+/// A server, a new QuickBooks company of `country` in its sandbox, and a company linked to it
+/// through the consent page with its books read: (server, realm id, company, connection).
+async fn quickbooks_linked(
+    database_url: Option<&str>,
+    name: &str,
+    country: &str,
+) -> (Server, String, String, String) {
     let server = Server::start(database_url);
     let tenant = server
         .ok(
             Method::POST,
             "/sandbox/quickbooks/_control/tenants",
-            Some(&json!({"name": "Bob's Bikes Ltd", "country": "GB"})),
+            Some(&json!({"name": name, "country": country})),
         )
         .await["realmId"]
         .as_str()
@@ -350,6 +356,12 @@ async fn quickbooks_gb_journey(database_url: Option<&str>) {
     let connection_id = connection["id"].as_str().unwrap().to_owned();
     consent(&server, connection["linkUrl"].as_str().unwrap(), &tenant).await;
     offered(&server, &company).await;
+    (server, tenant, company, connection_id)
+}
+
+async fn quickbooks_gb_journey(database_url: Option<&str>) {
+    let (server, tenant, company, connection_id) =
+        quickbooks_linked(database_url, "Bob's Bikes Ltd", "GB").await;
     let linked = server
         .ok(
             Method::GET,
@@ -477,6 +489,11 @@ fn check_quickbooks_books(books: &Value, t: &WeekTotals, doc: &Value) {
             "sales at {key}%: {by_rate:?}"
         );
     }
+    check_quickbooks_money(books, t, doc);
+}
+
+/// Money received per payment account, fee bills and payouts, to the cent.
+fn check_quickbooks_money(books: &Value, t: &WeekTotals, doc: &Value) {
     let account_id = |key: &str| {
         doc["configuration"]["payments"]["accounts"][key]["selectedAccountId"]
             .as_str()
@@ -690,21 +707,8 @@ async fn a_refused_read_is_shown_with_the_platforms_reason() {
 /// hold the pushed tax to the cent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quickbooks_us_journey_on_sqlite() {
-    let server = Server::start(None);
-    let tenant = server
-        .ok(
-            Method::POST,
-            "/sandbox/quickbooks/_control/tenants",
-            Some(&json!({"name": "Bob's Bikes Inc", "country": "US"})),
-        )
-        .await["realmId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (company, connection) = company_with(&server, "Bob's Bikes", "qhyg").await;
-    let connection_id = connection["id"].as_str().unwrap().to_owned();
-    consent(&server, connection["linkUrl"].as_str().unwrap(), &tenant).await;
-    offered(&server, &company).await;
+    let (server, tenant, company, connection_id) =
+        quickbooks_linked(None, "Bob's Bikes Inc", "US").await;
     let info = server
         .ok(
             Method::GET,
@@ -794,30 +798,5 @@ async fn quickbooks_us_journey_on_sqlite() {
         t.by_rate.get("8.875"),
         "sales tax: {by_rate:?}"
     );
-    let mut received: BTreeMap<String, Decimal> = BTreeMap::new();
-    for p in qbo_docs(&books, "Payment") {
-        let account = p["DepositToAccountRef"]["value"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        *received.entry(account).or_default() += dec(&p["TotalAmt"]);
-    }
-    let account_id = |key: &str| {
-        doc["configuration"]["payments"]["accounts"][key]["selectedAccountId"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    for (key, kind) in [("card", "Card"), ("cash", "Cash"), ("paypal", "Paypal")] {
-        assert_eq!(
-            received.get(&account_id(key)),
-            t.received_by_payment_type.get(kind),
-            "{kind}: {received:?}"
-        );
-    }
-    let fees: Decimal = qbo_docs(&books, "Bill")
-        .iter()
-        .map(|b| dec(&b["TotalAmt"]))
-        .sum();
-    assert_eq!(fees, t.fees, "fee bills carry no tax");
+    check_quickbooks_money(&books, t, &doc);
 }
