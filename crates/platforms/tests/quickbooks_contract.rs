@@ -35,7 +35,7 @@ fn local(name: &str) -> String {
 fn xsd_dir() -> PathBuf {
     std::env::var_os("QUICKBOOKS_XSD_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/reference/quickbooks"))
+        .unwrap_or_else(|| testkit::shared::shared("reference/quickbooks"))
 }
 
 impl Schema {

@@ -25,17 +25,7 @@ const CONTACT: &str = "0b5d8c2e-3a4f-4c6e-9d7a-1e2f3a4b5c6d";
 const TARGET: &str = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
 
 fn spec_path() -> PathBuf {
-    // shared/ sits beside the repository (CI: a copy beside the clone); COMMERCE_SYNC_SHARED
-    // points elsewhere when it does not.
-    if let Ok(dir) = std::env::var("COMMERCE_SYNC_SHARED") {
-        return PathBuf::from(dir).join("reference/xero/xero_accounting.yaml");
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|d| d.join("shared/reference/xero/xero_accounting.yaml"))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("/work/shared/reference/xero/xero_accounting.yaml"))
+    testkit::shared::shared("reference/xero/xero_accounting.yaml")
 }
 
 /// The spec as JSON, with its schemas tightened (see the module comment).

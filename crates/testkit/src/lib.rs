@@ -2,7 +2,9 @@
 //!
 //! - [`hledger`]: a real `hledger-web --serve-api` over a fresh journal, and `hledger`'s own
 //!   reading of it (`bal`, `print`, `check`).
+//! - [`shared`]: the project's `shared/` folder (reference specs), found from the repository.
 //! - [`codat_sdk`]: Codat's Python client in a virtualenv, for compatibility tests.
 
 pub mod codat_sdk;
 pub mod hledger;
+pub mod shared;
