@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod books;
 pub mod flow;
 pub mod server;
 pub mod week;
