@@ -16,6 +16,8 @@ mod connections;
 mod datasets;
 mod error;
 mod jobs;
+mod merchants;
+mod page_sessions;
 pub mod postgres;
 mod push_rows;
 mod readiness;
@@ -42,6 +44,8 @@ pub use datasets::{
 };
 pub use error::StoreError;
 pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
+pub use merchants::MerchantStore;
+pub use page_sessions::{PageSession, PageSessionStore};
 pub use readiness::{Readiness, ReadinessCheck};
 pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
@@ -74,6 +78,8 @@ pub trait Store:
     + JobStore
     + SyncStore
     + WebhookStore
+    + PageSessionStore
+    + MerchantStore
     + ReadinessCheck
     + Send
     + Sync

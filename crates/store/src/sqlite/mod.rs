@@ -12,6 +12,8 @@ mod configuration;
 mod connections;
 mod datasets;
 mod jobs;
+mod merchants;
+mod page_sessions;
 mod record_changes;
 mod records;
 mod reference_data;
