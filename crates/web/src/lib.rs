@@ -8,6 +8,7 @@ pub mod error;
 pub mod link_grant;
 mod middleware;
 pub mod openapi;
+pub mod pages;
 pub mod routes;
 pub mod serve;
 pub mod throttle;
@@ -18,12 +19,16 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
 use domain::PlatformKey;
 use error::ApiError;
+use pages::flow::{
+    accounting as flow_accounting, create as flow_create, mapping as flow_mapping,
+    settings as flow_settings, start as flow_start,
+};
 use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
     accounting_data, accounting_push, companies, configuration, connections, health, integrations,
-    link, preview, push, push_items, redirect_origins, reference_data, syncs, visible_accounts,
-    webhooks,
+    link, preview, push, push_items, redirect_origins, reference_data, syncs, ui_branding, ui_text,
+    visible_accounts, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -250,6 +255,58 @@ pub fn router(state: AppState) -> Router {
             get(link::start),
         )
         .route("/oauth/callback", get(link::callback))
+        .route(
+            "/config/sync/commerce/{commerceKey}/{accountingKey}/start",
+            get(flow_start::url_with_platform),
+        )
+        .route(
+            "/config/sync/commerce/{commerceKey}/start",
+            get(flow_start::url_choosing_platform),
+        )
+        .route(
+            "/sync/commerce/config/ui/text",
+            get(ui_text::get).patch(ui_text::patch),
+        )
+        .route(
+            "/clients/{clientId}/config/ui/branding",
+            get(ui_branding::get).put(ui_branding::set),
+        )
+        .route("/assets/pages.css", get(pages::assets::stylesheet))
+        .route("/assets/pages.js", get(pages::assets::script))
+        .route("/sync-flow/start", get(flow_start::redeem_page))
+        .route(
+            "/sync-flow/branding/{clientId}/logo",
+            get(ui_branding::logo),
+        )
+        .route(
+            "/sync-flow/branding/{clientId}/colours.css",
+            get(ui_branding::colours),
+        )
+        .route("/sync-flow/companies/{companyId}", get(flow_start::entry))
+        .route(
+            "/sync-flow/companies/{companyId}/commerce",
+            get(flow_accounting::commerce_page),
+        )
+        .route(
+            "/sync-flow/companies/{companyId}/accounting",
+            get(flow_accounting::accounting_page).post(flow_accounting::accounting_submit),
+        )
+        .route(
+            "/sync-flow/companies/{companyId}/settings",
+            get(flow_settings::settings_page),
+        )
+        .route(
+            "/sync-flow/companies/{companyId}/settings/{action}",
+            post(flow_settings::settings_action),
+        )
+        .route(
+            "/sync-flow/companies/{companyId}/create/{dataType}",
+            post(flow_create::create),
+        )
+        .route(
+            "/sync-flow/companies/{companyId}/{stage}",
+            get(flow_mapping::stage_page).post(flow_mapping::stage_submit),
+        )
         .route(
             "/webhooks/endpoints",
             get(webhooks::list).post(webhooks::create),

@@ -18,7 +18,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::reference_data::{AccountType, ReferenceData};
-use domain::{ClientId, CompanyId, Connection, ConnectionStatus};
+use domain::{ClientId, CompanyId, Connection, ConnectionId, ConnectionStatus};
 use engine::connectors::is_accounting;
 use platforms::{AccountPrototype, ContactKind, PlatformError};
 use serde_json::{Value, json};
@@ -45,24 +45,8 @@ pub async fn push(
     JsonBody(raw): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let (company, id) = (company_id(&company)?, connection_id(&connection)?);
-    let prototype = prototype(&data_type, &raw)?;
-    let connection = state
-        .store
-        .connection(client.id, company, id)
-        .await?
-        .ok_or_else(|| ApiError::connection_not_found(id))?;
-    if !is_accounting(connection.platform_key) || connection.status != ConnectionStatus::Linked {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "accounting_not_linked",
-            format!(
-                "Connection {id} is not a linked accounting platform ({:?}): records can be created only in linked books",
-                connection.status
-            ),
-        ));
-    }
     let requested = state.clock.now();
-    let data = create(&state, client.id, company, &connection, prototype).await?;
+    let data = create_record(&state, client.id, company, id, &data_type, &raw).await?;
     tracing::info!(company_id = %company, connection_id = %id, %data_type, "record created in the books");
     Ok(Json(json!({
         "changes": [{"type": "Created", "recordRef": {"id": data["id"], "dataType": data_type}}],
@@ -76,6 +60,35 @@ pub async fn push(
         "statusCode": 200,
         "data": data,
     })))
+}
+
+/// Creates an account, customer or supplier (`data_type`) from its Codat prototype `raw` in
+/// the company's linked books: the API's push and the Sync Flow's "create" forms both come here.
+pub async fn create_record(
+    state: &AppState,
+    client: ClientId,
+    company: CompanyId,
+    id: ConnectionId,
+    data_type: &str,
+    raw: &Value,
+) -> Result<Value, ApiError> {
+    let prototype = prototype(data_type, raw)?;
+    let connection = state
+        .store
+        .connection(client, company, id)
+        .await?
+        .ok_or_else(|| ApiError::connection_not_found(id))?;
+    if !is_accounting(connection.platform_key) || connection.status != ConnectionStatus::Linked {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "accounting_not_linked",
+            format!(
+                "Connection {id} is not a linked accounting platform ({:?}): records can be created only in linked books",
+                connection.status
+            ),
+        ));
+    }
+    create(state, client, company, &connection, prototype).await
 }
 
 /// Writes the record and adds it to the stored reference data, so it is offered at once.

@@ -28,6 +28,9 @@ use domain::config::{
     ConfigDocument, ConfigError, apply_selections, check_books_fit, parse_document,
     to_current_json, validate, validate_change, validate_connections,
 };
+use domain::{ClientId, CompanyId};
+use serde_json::Value;
+use store::StoredConfig;
 
 fn answer(document: &ConfigDocument, version: Option<u64>) -> Response {
     let mut response = Json(to_current_json(document)).into_response();
@@ -83,26 +86,34 @@ pub async fn set(
     JsonBody(raw): JsonBody,
 ) -> Result<Response, ApiError> {
     let company = company_id(&company)?;
-    let books = books_of(&state, client.id, company).await?;
-    let posted = parse_document(&raw)
+    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let saved = save(&state, client.id, company, &raw, if_match).await?;
+    Ok(answer(&saved.document, Some(saved.version)))
+}
+
+/// A posted document merged into the options offered now, with every rule's verdict: what
+/// both the API and the Sync Flow pages check before anything is stored.
+pub struct Checked {
+    pub document: ConfigDocument,
+    /// Empty when the document may be stored.
+    pub errors: Vec<ConfigError>,
+    /// The version the document was merged with.
+    pub version: Option<u64>,
+}
+
+/// Checks `raw` (any of the three shapes) against the company's books without storing it.
+pub async fn check(
+    state: &AppState,
+    client: ClientId,
+    company: CompanyId,
+    raw: &Value,
+) -> Result<Checked, ApiError> {
+    let books = books_of(state, client, company).await?;
+    let posted = parse_document(raw)
         .map_err(|errors| ApiError::invalid(errors.into_iter().map(item).collect()))?;
-    let stored = state.store.config(client.id, company).await?;
-    let version = stored.as_ref().map(|s| s.version);
-    if let Some(expected) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-        let current = version.map_or_else(String::new, |v| format!("\"{v}\""));
-        if expected != "*" && expected != current {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!(
-                    "If-Match {expected} does not name the current version ({}): read the configuration again",
-                    if current.is_empty() { "none" } else { &current }
-                ),
-            ));
-        }
-    }
-    let mut document = apply_selections(
-        &offered(&state, client.id, company, &books, stored.as_ref()).await?,
+    let stored = state.store.config(client, company).await?;
+    let document = apply_selections(
+        &offered(state, client, company, &books, stored.as_ref()).await?,
         &posted.document,
     );
     let mut errors = check_books_fit(
@@ -118,19 +129,53 @@ pub async fn set(
     ));
     let connections = state
         .store
-        .list_connections(client.id, company)
+        .list_connections(client, company)
         .await?
         .unwrap_or_default();
     errors.extend(validate_connections(&connections));
+    Ok(Checked {
+        document,
+        errors,
+        version: stored.map(|s| s.version),
+    })
+}
+
+/// Checks `raw` and stores it when every rule passes (400 naming each failure otherwise).
+/// `if_match`, when given, must name the current version (or be `*`).
+pub async fn save(
+    state: &AppState,
+    client: ClientId,
+    company: CompanyId,
+    raw: &Value,
+    if_match: Option<&str>,
+) -> Result<StoredConfig, ApiError> {
+    let Checked {
+        mut document,
+        errors,
+        version,
+    } = check(state, client, company, raw).await?;
+    if let Some(expected) = if_match {
+        let current = version.map_or_else(String::new, |v| format!("\"{v}\""));
+        if expected != "*" && expected != current {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!(
+                    "If-Match {expected} does not name the current version ({}): read the configuration again",
+                    if current.is_empty() { "none" } else { &current }
+                ),
+            ));
+        }
+    }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors.into_iter().map(item).collect()));
     }
     document.mark_configured();
     let saved = state
         .store
-        .put_config(client.id, company, document, version)
+        .put_config(client, company, document, version)
         .await?
         .ok_or_else(|| ApiError::company_not_found(company))?;
-    tracing::info!(company_id = %company, version = saved.version, shape = ?posted.shape, "configuration saved");
-    Ok(answer(&saved.document, Some(saved.version)))
+    tracing::info!(company_id = %company, version = saved.version, "configuration saved");
+    Ok(saved)
 }

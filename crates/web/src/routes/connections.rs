@@ -107,13 +107,26 @@ pub async fn create(
 ) -> Result<Json<ConnectionBody>, ApiError> {
     let company = company_id(&company)?;
     let platform = platform_key(&raw)?;
-    let existing = list_of(&state, client.id, company).await?;
+    let connection = ensure_connection(&state, client.id, company, platform).await?;
+    Ok(body(&state, connection))
+}
+
+/// The company's live connection to `platform`, created when there is none (an accounting
+/// one waits for the merchant's consent); a conflict when another accounting platform is live.
+/// The API and the Sync Flow's start URL both come here.
+pub async fn ensure_connection(
+    state: &AppState,
+    client: ClientId,
+    company: CompanyId,
+    platform: PlatformKey,
+) -> Result<Connection, ApiError> {
+    let existing = list_of(state, client, company).await?;
     let live = existing
         .into_iter()
         .filter(|c| c.status != ConnectionStatus::Unlinked);
     for connection in live {
         if connection.platform_key == platform {
-            return Ok(body(&state, connection));
+            return Ok(connection);
         }
         if platform.source_type() == SourceType::Accounting
             && connection.platform_key.source_type() == SourceType::Accounting
@@ -136,11 +149,11 @@ pub async fn create(
     };
     let connection = state
         .store
-        .create_connection(client.id, company, platform, status)
+        .create_connection(client, company, platform, status)
         .await?
         .ok_or_else(|| ApiError::company_not_found(company))?;
     tracing::info!(company_id = %company, connection_id = %connection.id, platform = %platform, "connection created");
-    Ok(body(&state, connection))
+    Ok(connection)
 }
 
 /// Get a connection.

@@ -151,13 +151,33 @@ pub async fn start(
         tracing::warn!(company_id = %company, connection_id = %connection.id, redirect = %url, "link refused: redirectUrl not registered");
         return page(StatusCode::BAD_REQUEST, "This link is not valid", &why);
     }
+    consent_redirect(
+        &state,
+        owner,
+        company,
+        connection.id,
+        app,
+        query.redirect_url,
+    )
+}
+
+/// Sends the merchant to `app`'s consent page for `connection`, to come back to our callback
+/// and then to `redirect` (a client's registered page, or the Sync Flow's own).
+pub fn consent_redirect(
+    state: &AppState,
+    owner: ClientId,
+    company: CompanyId,
+    connection: ConnectionId,
+    app: &platforms::authorize::OAuthApp,
+    redirect: Option<String>,
+) -> Response {
     let pkce = Pkce::new();
     let note = LinkState {
         client: owner,
         company,
-        connection: connection.id,
+        connection,
         verifier: pkce.verifier.clone(),
-        redirect: query.redirect_url,
+        redirect,
         expires: Timestamp::now() + STATE_LIFETIME,
     };
     let sealed = state.cipher.seal(
@@ -165,8 +185,8 @@ pub async fn start(
         &serde_json::to_vec(&note).expect("serializes"),
     );
     let oauth_state = URL_SAFE_NO_PAD.encode(sealed);
-    tracing::info!(company_id = %company, connection_id = %connection.id, "merchant sent to authorize");
-    Redirect::to(&app.authorize_url(&callback_url(&state), &oauth_state, &pkce)).into_response()
+    tracing::info!(company_id = %company, connection_id = %connection, "merchant sent to authorize");
+    Redirect::to(&app.authorize_url(&callback_url(state), &oauth_state, &pkce)).into_response()
 }
 
 #[derive(Deserialize)]

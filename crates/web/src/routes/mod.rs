@@ -15,6 +15,8 @@ pub mod push_items;
 pub mod redirect_origins;
 pub mod reference_data;
 pub mod syncs;
+pub mod ui_branding;
+pub mod ui_text;
 pub mod visible_accounts;
 pub mod webhooks;
 

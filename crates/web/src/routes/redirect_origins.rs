@@ -54,7 +54,7 @@ pub async fn allowed_redirect(
     }
 }
 
-fn client_path(client: ClientId, raw: &str) -> Result<(), ApiError> {
+pub fn client_path(client: ClientId, raw: &str) -> Result<(), ApiError> {
     if raw == client.to_string() {
         Ok(())
     } else {

@@ -1,0 +1,162 @@
+//! Creating what the books lack from the page (an account, the daily sales customer, the fees
+//! supplier): the same creation as the API's `POST …/connections/{id}/push/{dataType}`, then
+//! the new record is selected in the field it was created for.
+
+use super::fields::{Control, sections, set_pointer};
+use super::load;
+use super::mapping::view;
+use super::render::form_expired;
+use super::stages::Stage;
+use crate::AppState;
+use crate::routes::accounting_push::create_record;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use engine::connectors::live_accounting;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Deserialize)]
+pub struct CreateForm {
+    csrf: Option<String>,
+    /// The field the new record is for.
+    pointer: String,
+    name: Option<String>,
+    code: Option<String>,
+}
+
+/// The kind of account a slot takes, from its pointer (`/configuration/{section}/accounts/{key}/…`).
+fn account_type(pointer: &str) -> &'static str {
+    let mut parts = pointer.split('/').skip(2);
+    let section = parts.next().unwrap_or_default();
+    let key = parts.nth(1).unwrap_or_default();
+    match section {
+        "payments" | "newPayments" => "Asset",
+        "fees" => "Expense",
+        _ if key == "prepaid" || key == "taxLiability" || key.starts_with("taxComponent.") => {
+            "Liability"
+        }
+        _ => "Income",
+    }
+}
+
+/// `POST /sync-flow/companies/{companyId}/create/{accounts|customers|suppliers}`
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((company, data_type)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+    Form(form): Form<CreateForm>,
+) -> Response {
+    let mut ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
+        Ok(ctx) => ctx,
+        Err(refused) => return refused,
+    };
+    if !ctx.session.csrf_ok(form.csrf.as_deref()) {
+        return form_expired(&ctx);
+    }
+    let stage = Stage::owning(&form.pointer);
+    let mut view = match view(&state, &ctx).await {
+        Ok(view) => view,
+        Err(elsewhere) => return elsewhere,
+    };
+    // Only a field of the page that offers creating this kind may receive the new record.
+    let offered = sections(stage, &view.document, &ctx.texts, &view.platform, view.configured)
+        .into_iter()
+        .flat_map(|s| s.fields)
+        .any(|f| f.pointer == form.pointer && matches!(f.control, Control::Select { create: Some(kind), .. } if kind.data_type() == data_type));
+    if !offered {
+        return ctx.to(stage.slug());
+    }
+    let name = form
+        .name
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    let raw = match data_type.as_str() {
+        "accounts" => {
+            let code = form
+                .code
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            json!({"name": name, "nominalCode": code, "type": account_type(&form.pointer)})
+        }
+        "customers" => json!({"customerName": name}),
+        _ => json!({"supplierName": name}),
+    };
+    let connections = state
+        .store
+        .list_connections(ctx.session.client, ctx.company())
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let Some(connection) = live_accounting(&connections).map(|c| c.id) else {
+        return ctx.to(Stage::Accounting.slug());
+    };
+    let t = ctx.texts.clone();
+    match create_record(
+        &state,
+        ctx.session.client,
+        ctx.company(),
+        connection,
+        &data_type,
+        &raw,
+    )
+    .await
+    {
+        Ok(created) => {
+            let id = created.get("id").cloned().unwrap_or(Value::Null);
+            set_pointer(&mut view.draft, &form.pointer, Some(id));
+            ctx.session.data.draft = Some(view.draft);
+            ctx.session.data.notice = Some(t.f(
+                "create.done",
+                &[("name", &name), ("platform", &view.platform)],
+            ));
+            tracing::info!(company_id = %ctx.company(), %data_type, "record created from the sync flow");
+        }
+        Err(e) => {
+            let reason = e
+                .errors
+                .first()
+                .map(|i| i.message.clone())
+                .unwrap_or(e.message);
+            ctx.session.data.notice = Some(t.f(
+                "create.failed",
+                &[("platform", &view.platform), ("reason", &reason)],
+            ));
+        }
+    }
+    if let Err(e) = ctx.session.save(&state).await {
+        return ctx.failure("saving the draft", e);
+    }
+    ctx.to(stage.slug())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::account_type;
+
+    #[test]
+    fn each_slot_gets_the_kind_of_account_it_offers() {
+        assert_eq!(
+            account_type("/configuration/sales/accounts/sales/selectedAccountId"),
+            "Income"
+        );
+        assert_eq!(
+            account_type("/configuration/sales/accounts/prepaid/selectedAccountId"),
+            "Liability"
+        );
+        assert_eq!(
+            account_type("/configuration/payments/accounts/card/selectedAccountId"),
+            "Asset"
+        );
+        assert_eq!(
+            account_type("/configuration/fees/accounts/paymentFee/selectedAccountId"),
+            "Expense"
+        );
+    }
+}

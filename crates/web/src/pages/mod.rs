@@ -1,0 +1,12 @@
+//! The pages people open in a browser: the merchant's Sync Flow (`/sync-flow/...`). Server-
+//! rendered HTML (maud) that works without JavaScript; one stylesheet of our own. Pages call
+//! the same functions as the API (configuration save, record creation, connections), never
+//! a second copy.
+
+pub mod assets;
+pub mod branding;
+pub mod flow;
+pub mod layout;
+pub mod session;
+pub mod text;
+pub mod text_catalog;
