@@ -150,9 +150,9 @@ async fn faults(s: SandboxState, kind: PlatformKind, body: Bytes) -> Response {
     Json(settings).into_response()
 }
 
-/// The `_control` routes of one platform.
+/// The `_control` routes of one platform, with the books' HTML pages.
 pub fn routes(kind: PlatformKind) -> axum::Router<SandboxState> {
-    axum::Router::new()
+    crate::pages::routes(kind)
         .route(
             "/_control/tenants",
             post(move |State(s): State<SandboxState>, b: Bytes| create(s, kind, b)),

@@ -55,6 +55,9 @@
 //!   "expiresAt"}`: a seeded tenant (chart of accounts, tax rates, a customer, a supplier).
 //! - `GET tenants/{id}/books` → every record of the tenant in the platform's JSON shape, keyed by
 //!   type (`Invoices`, `Payments`, …; QuickBooks: `Invoice`, `Payment`, …), reference data too.
+//! - `GET tenants.html` and `GET tenants/{id}/books.html`: read-only HTML pages of the tenants
+//!   and of one tenant's books (trial balance of the documents written, a table per document
+//!   type), styled by `GET books.css`; for people, not programs.
 //! - `POST faults` with [`FaultSettings`] (camelCase JSON, every field optional):
 //!   `{"tenantId"?: "…", "seed"?: 7, "rate429": 0.1, "rate500": 0.1, "rate500AfterCommit": 0.1,
 //!   "rateTimeout": 0.05, "timeoutMs": 30000, "timeoutAfterCommit": false, "latencyMs": 50,
@@ -95,6 +98,7 @@ mod faults;
 mod limits;
 mod money;
 mod oauth;
+mod pages;
 mod pipeline;
 mod quickbooks;
 mod state;
