@@ -49,7 +49,7 @@ impl Frame<'_> {
                         @if let Some(href) = &self.switch_language {
                             nav aria-label=(t.t("lang.label")) {
                                 a href=(href) lang=(t.locale.other().html_lang()) hreflang=(t.locale.other().code()) {
-                                    (Texts::defaults(t.locale.other()).t("lang.other"))
+                                    (t.t("lang.other"))
                                 }
                             }
                         }

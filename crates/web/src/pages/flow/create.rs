@@ -2,7 +2,7 @@
 //! supplier): the same creation as the API's `POST …/connections/{id}/push/{dataType}`, then
 //! the new record is selected in the field it was created for.
 
-use super::fields::{Control, sections, set_pointer};
+use super::fields::{Control, apply_form, sections, set_pointer};
 use super::load;
 use super::mapping::view;
 use super::render::form_expired;
@@ -13,17 +13,13 @@ use axum::Form;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use domain::PlatformKey;
 use engine::connectors::live_accounting;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
-#[derive(Deserialize)]
-pub struct CreateForm {
-    csrf: Option<String>,
-    /// The field the new record is for.
-    pointer: String,
-    name: Option<String>,
-    code: Option<String>,
+/// A value of the submitted stage form.
+fn value<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim())
 }
 
 /// The kind of account a slot takes, from its pointer (`/configuration/{section}/accounts/{key}/…`).
@@ -47,46 +43,45 @@ pub async fn create(
     headers: HeaderMap,
     Path((company, data_type)): Path<(String, String)>,
     OriginalUri(uri): OriginalUri,
-    Form(form): Form<CreateForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let mut ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
         Ok(ctx) => ctx,
         Err(refused) => return refused,
     };
-    if !ctx.session.csrf_ok(form.csrf.as_deref()) {
+    if !ctx.session.csrf_ok(value(&form, "csrf")) {
         return form_expired(&ctx);
     }
-    let stage = Stage::owning(&form.pointer);
+    let pointer = value(&form, "create").unwrap_or_default().to_owned();
+    let stage = Stage::owning(&pointer);
     let mut view = match view(&state, &ctx).await {
         Ok(view) => view,
         Err(elsewhere) => return elsewhere,
     };
+    let fields: Vec<_> = sections(
+        stage,
+        &view.document,
+        &ctx.texts,
+        &view.platform,
+        view.configured,
+    )
+    .into_iter()
+    .flat_map(|s| s.fields)
+    .collect();
     // Only a field of the page that offers creating this kind may receive the new record.
-    let offered = sections(stage, &view.document, &ctx.texts, &view.platform, view.configured)
-        .into_iter()
-        .flat_map(|s| s.fields)
-        .any(|f| f.pointer == form.pointer && matches!(f.control, Control::Select { create: Some(kind), .. } if kind.data_type() == data_type));
+    let offered = fields.iter().any(|f| {
+        f.pointer == pointer
+            && matches!(f.control, Control::Select { create: Some(kind), .. } if kind.data_type() == data_type)
+    });
     if !offered {
         return ctx.to(stage.slug());
     }
-    let name = form
-        .name
-        .as_deref()
-        .map(str::trim)
+    // The merchant's other answers on the page are kept, as if the stage had been sent.
+    apply_form(&mut view.draft, &fields, &form);
+    let name = value(&form, &format!("create-name {pointer}"))
         .unwrap_or_default()
         .to_owned();
-    let raw = match data_type.as_str() {
-        "accounts" => {
-            let code = form
-                .code
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty());
-            json!({"name": name, "nominalCode": code, "type": account_type(&form.pointer)})
-        }
-        "customers" => json!({"customerName": name}),
-        _ => json!({"supplierName": name}),
-    };
+    let code = value(&form, &format!("create-code {pointer}")).filter(|c| !c.is_empty());
     let connections = state
         .store
         .list_connections(ctx.session.client, ctx.company())
@@ -94,15 +89,26 @@ pub async fn create(
         .ok()
         .flatten()
         .unwrap_or_default();
-    let Some(connection) = live_accounting(&connections).map(|c| c.id) else {
+    let Some(connection) = live_accounting(&connections).cloned() else {
         return ctx.to(Stage::Accounting.slug());
+    };
+    let raw = match data_type.as_str() {
+        "accounts" => {
+            let kind = account_type(&pointer);
+            // Money paid in lands on a clearing account: in QuickBooks a Bank one, the only
+            // kind that may also pay the fee bills; in Xero an asset with payments enabled.
+            let bank = kind == "Asset" && connection.platform_key == PlatformKey::QuickBooksOnline;
+            json!({"name": name, "nominalCode": code, "type": kind, "isBankAccount": bank})
+        }
+        "customers" => json!({"customerName": name}),
+        _ => json!({"supplierName": name}),
     };
     let t = ctx.texts.clone();
     match create_record(
         &state,
         ctx.session.client,
         ctx.company(),
-        connection,
+        connection.id,
         &data_type,
         &raw,
     )
@@ -110,7 +116,7 @@ pub async fn create(
     {
         Ok(created) => {
             let id = created.get("id").cloned().unwrap_or(Value::Null);
-            set_pointer(&mut view.draft, &form.pointer, Some(id));
+            set_pointer(&mut view.draft, &pointer, Some(id));
             ctx.session.data.draft = Some(view.draft);
             ctx.session.data.notice = Some(t.f(
                 "create.done",

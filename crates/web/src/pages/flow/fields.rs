@@ -168,6 +168,28 @@ pub fn sections(
                     ),
                 });
             }
+            if let Some(zero) = sales.new_tax_rates.as_ref().filter(|z| {
+                z.default_zero_tax_rate_options
+                    .as_ref()
+                    .is_some_and(|o| !o.is_empty())
+            }) {
+                more.push(Field {
+                    pointer: "/configuration/sales/newTaxRates/selectedDefaultZeroTaxRateId".into(),
+                    label: t.t("sales.zeroRate"),
+                    hint: None,
+                    required: false,
+                    control: select(
+                        zero.default_zero_tax_rate_options
+                            .iter()
+                            .flatten()
+                            .map(|o| {
+                                (o.id.clone(), o.name.clone().unwrap_or_else(|| o.id.clone()))
+                            }),
+                        zero.selected_default_zero_tax_rate_id.clone(),
+                        None,
+                    ),
+                });
+            }
             if let Some(customer) = &sales.sales_customer {
                 more.push(Field {
                     pointer: "/configuration/sales/salesCustomer/selectedCustomerId".into(),

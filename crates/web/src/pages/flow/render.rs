@@ -220,7 +220,9 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
-/// The small form under a select that creates the missing record in the books.
+/// The controls under a select that create the missing record in the books. Their button
+/// sends the whole stage form to the create action (`formaction`), so choices not yet saved
+/// on the page are kept when the page comes back with the new record selected.
 fn create_form(ctx: &Ctx, field: &Field, kind: Creatable) -> Markup {
     let t = &ctx.texts;
     let id = format!("{}-new", field_id(&field.pointer));
@@ -232,20 +234,19 @@ fn create_form(ctx: &Ctx, field: &Field, kind: Creatable) -> Markup {
     html! {
         details.create {
             summary { (summary) span.hint.inline { " – " (field.label) } }
-            form method="post" action=(ctx.url(&format!("create/{}", kind.data_type()))) {
-                input type="hidden" name="csrf" value=(ctx.session.data.csrf);
-                input type="hidden" name="pointer" value=(field.pointer);
+            div.create-fields {
                 div.field {
                     label for={ (id) "-name" } { (t.t("create.name")) }
-                    input type="text" id={ (id) "-name" } name="name" required maxlength="150";
+                    input type="text" id={ (id) "-name" } name={ "create-name " (field.pointer) } maxlength="150";
                 }
                 @if kind == Creatable::Account {
                     div.field {
                         label for={ (id) "-code" } { (t.t("create.code")) }
-                        input type="text" id={ (id) "-code" } name="code" maxlength="10";
+                        input type="text" id={ (id) "-code" } name={ "create-code " (field.pointer) } maxlength="10";
                     }
                 }
-                button.secondary type="submit" { (t.t("create.button")) }
+                button.secondary type="submit" name="create" value=(field.pointer)
+                    formaction=(ctx.url(&format!("create/{}", kind.data_type()))) { (t.t("create.button")) }
             }
         }
     }
