@@ -15,7 +15,9 @@ mod configuration;
 mod connections;
 mod datasets;
 mod error;
+mod gauges;
 mod jobs;
+mod operator;
 pub mod postgres;
 mod push_rows;
 mod readiness;
@@ -25,6 +27,7 @@ mod records;
 mod reference_data;
 mod rows;
 pub mod sqlite;
+mod support_users;
 mod sync_rows;
 mod syncs;
 pub mod testing;
@@ -41,11 +44,14 @@ pub use datasets::{
     Rejection,
 };
 pub use error::StoreError;
+pub use gauges::{GaugeStore, Gauges};
 pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
+pub use operator::{ApiKeyInfo, OperatorStore, SyncFilter};
 pub use readiness::{Readiness, ReadinessCheck};
 pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
+pub use support_users::{SupportUser, SupportUserStore, normalize_email};
 pub use syncs::{
     NewPushItem, NewSync, PostedChanges, PushItem, PushItemPage, PushResult, PushStatus,
     RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
@@ -75,6 +81,9 @@ pub trait Store:
     + SyncStore
     + WebhookStore
     + ReadinessCheck
+    + SupportUserStore
+    + OperatorStore
+    + GaugeStore
     + Send
     + Sync
     + 'static

@@ -11,10 +11,13 @@ mod companies;
 mod configuration;
 mod connections;
 mod datasets;
+mod gauges;
 mod jobs;
+mod operator;
 mod record_changes;
 mod records;
 mod reference_data;
+mod support_users;
 mod syncs;
 mod webhooks;
 
