@@ -8,6 +8,7 @@ pub mod error;
 pub mod link_grant;
 mod middleware;
 pub mod openapi;
+pub mod passwords;
 pub mod routes;
 pub mod serve;
 pub mod throttle;
