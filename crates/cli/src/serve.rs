@@ -233,7 +233,8 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         let settings = args.connector_settings(&public_url);
         let url = public_url.clone();
         tokio::spawn(async move {
-            if let Err(e) = crate::demo::seed(store, cipher, settings, &url).await {
+            if let Err(e) = crate::demo::seed(store, cipher, settings, &url, bootstrap_client).await
+            {
                 eprintln!("the demo could not be seeded: {e:#}");
             }
         });
