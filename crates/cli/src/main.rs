@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod keys;
+mod metrics_listener;
 mod preview;
 mod sandbox;
 mod serve;
