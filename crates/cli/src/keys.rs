@@ -1,4 +1,5 @@
-//! `commerce-sync keys create --client NAME`: a new API key, printed once.
+//! `commerce-sync keys create --client NAME`: a new API key, printed once. `keys list` and
+//! `keys revoke` are operator commands (`ops/keys.rs`).
 
 use crate::settings::DatabaseArgs;
 use clap::Subcommand;
@@ -10,6 +11,28 @@ pub enum KeysCommand {
         /// The client's name, e.g. the commerce platform's.
         #[arg(long)]
         client: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List API keys by their id (the key itself is never stored) and client.
+    List {
+        /// Only this client's (its id or name).
+        #[arg(long)]
+        client: Option<String>,
+        #[command(flatten)]
+        format: crate::ops::Format,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke an API key: requests with it are refused from then on.
+    Revoke {
+        /// The key's id as `keys list` prints it (a unique prefix of at least 8 characters).
+        key_id: Option<String>,
+        /// Read the API key itself from standard input instead.
+        #[arg(long, conflicts_with = "key_id")]
+        key_stdin: bool,
+        #[command(flatten)]
+        format: crate::ops::Format,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -33,5 +56,16 @@ pub async fn run(command: KeysCommand) -> anyhow::Result<()> {
             println!("{key}");
             Ok(())
         }
+        KeysCommand::List {
+            client,
+            format,
+            database,
+        } => crate::ops::keys::list(&database, client.as_deref(), format).await,
+        KeysCommand::Revoke {
+            key_id,
+            key_stdin,
+            format,
+            database,
+        } => crate::ops::keys::revoke(&database, key_id.as_deref(), key_stdin, format).await,
     }
 }

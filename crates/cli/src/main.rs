@@ -3,6 +3,8 @@
 mod bench;
 mod demo;
 mod keys;
+mod metrics_listener;
+mod ops;
 mod preview;
 mod sandbox;
 mod serve;
@@ -52,6 +54,21 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Operators: companies (merchants) of every client.
+    Companies {
+        #[command(subcommand)]
+        command: ops::companies::CompaniesCommand,
+    },
+    /// Operators: syncs of every client; retry a failed one.
+    Syncs {
+        #[command(subcommand)]
+        command: ops::syncs::SyncsCommand,
+    },
+    /// Operators: a client's support users, who sign in to the Sync Health pages.
+    SupportUsers {
+        #[command(subcommand)]
+        command: ops::support_users::SupportUsersCommand,
+    },
     /// Dry run: print, as JSON, the accounting documents the sync would write for some data.
     Preview(preview::PreviewArgs),
     /// Benchmark scenarios, each against a baseline measured in the same run.
@@ -82,6 +99,9 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Keys { command } => keys::run(command).await,
+            Command::Companies { command } => ops::companies::run(command).await,
+            Command::Syncs { command } => ops::syncs::run(command).await,
+            Command::SupportUsers { command } => ops::support_users::run(command).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Preview(_) => unreachable!("answered before the runtime starts"),
             Command::Bench { scenario } => bench::run(scenario).await,

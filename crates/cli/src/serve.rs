@@ -50,6 +50,10 @@ pub struct ServeArgs {
     /// Seed a demo merchant on the Xero sandbox with a week of sales (implies --sandbox).
     #[arg(long)]
     demo: bool,
+    /// Also serve `/metrics` and `/healthz` on this address (port 0 picks a free one): how a
+    /// `--role worker` process, which has no API listener, is scraped.
+    #[arg(long, env = "COMMERCE_SYNC_METRICS_LISTEN")]
+    metrics_listen: Option<String>,
     #[command(flatten)]
     worker: WorkerArgs,
 }
@@ -190,7 +194,27 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(worker = %w.settings.id, "worker started");
         tokio::spawn(w.run(stop_rx.clone()))
     };
+    let mut metrics_address = None;
+    if let Some(address) = &args.metrics_listen {
+        let mut stop = stop_rx.clone();
+        let shutdown = async move {
+            let _ = stop.changed().await;
+        };
+        metrics_address =
+            Some(crate::metrics_listener::start(address, store.clone(), shutdown).await?);
+    }
+    let print_metrics_address = || {
+        if let Some(bound) = metrics_address {
+            let _ = writeln!(
+                std::io::stdout(),
+                "commerce-sync metrics on http://{bound}/metrics"
+            );
+            tracing::info!(%bound, "metrics listener");
+        }
+    };
     let Some(listener) = listener else {
+        // A worker's first line names its metrics address, for scripts that start one.
+        print_metrics_address();
         let worker = Some(start_worker(false));
         shutdown_signal().await;
         let _ = stop_tx.send(true);
@@ -218,6 +242,7 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
             "bootstrap API key installed for client {client}"
         );
     }
+    print_metrics_address();
     tracing::info!(%address, database = store.backend().as_str(), "serving");
     let worker = (args.role == Role::All).then(|| start_worker(true));
     let mut app = web::router(state);
@@ -233,7 +258,8 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         let settings = args.connector_settings(&public_url);
         let url = public_url.clone();
         tokio::spawn(async move {
-            if let Err(e) = crate::demo::seed(store, cipher, settings, &url).await {
+            if let Err(e) = crate::demo::seed(store, cipher, settings, &url, bootstrap_client).await
+            {
                 eprintln!("the demo could not be seeded: {e:#}");
             }
         });

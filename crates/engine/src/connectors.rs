@@ -79,6 +79,8 @@ impl Connectors {
         settings: ConnectorSettings,
         timer: Arc<dyn Timer>,
     ) -> Self {
+        // Every platform call goes through a connector made here: counting starts with them.
+        crate::metrics::global();
         Self {
             store,
             cipher,

@@ -265,7 +265,7 @@ async fn process(
 ) -> Result<(), StoreError> {
     // Claim, records and finish in one transaction (one write on SQLite's single writer);
     // a dataset someone else claimed first is left to them.
-    store
+    let stored = store
         .store_dataset(
             company,
             kind,
@@ -275,6 +275,11 @@ async fn process(
             &parsed.errors,
         )
         .await?;
+    if let Some(c) = stored {
+        let accepted = c.inserted + c.modified + c.unchanged + c.deleted;
+        let rejected = (parsed.received as u64).saturating_sub(accepted);
+        crate::metrics::global().dataset_stored(&kind.data_type(), accepted, rejected);
+    }
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod dataset_body;
 pub mod demo_data;
 pub mod events;
 pub mod ingest;
+pub mod metrics;
 pub mod panics;
 pub mod period_records;
 pub mod pushed_facts;

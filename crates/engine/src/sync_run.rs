@@ -53,6 +53,7 @@ pub struct SyncJob {
 /// and reason, at WARN; a success at INFO.
 fn log_outcome(sync: &SyncRun, outcome: &SyncOutcome) {
     let (company, code) = (sync.company_id, outcome.status_code);
+    crate::metrics::global().sync_finished(code);
     if outcome.status_code >= 4000 {
         tracing::warn!(company_id = %company, sync_id = %sync.id, status_code = code,
             reason = outcome.error_message.as_deref().unwrap_or(""),

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use store::{Job, JobEnd, Store, StoreError};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 /// Claims of one job before it is given up (each claim after the first means a worker died
 /// or the database failed while it ran).
@@ -137,8 +138,26 @@ impl Worker {
             .await
     }
 
-    /// Runs one claimed job with its heartbeat and ends it.
+    /// Runs one claimed job inside a span carrying its ids, so every line logged while it
+    /// runs (the sync's included) names the job, the company and, for a sync, the sync.
     async fn handle(&self, job: Job) -> Result<(), StoreError> {
+        let span = tracing::info_span!(
+            "job",
+            job_id = %job.id,
+            company_id = %job.company_id,
+            sync_id = tracing::field::Empty,
+            kind = %job.kind,
+        );
+        if job.kind == SYNC_JOB
+            && let Some(sync) = job.payload.get("syncId").and_then(|v| v.as_str())
+        {
+            span.record("sync_id", sync);
+        }
+        self.run_job(job).instrument(span).await
+    }
+
+    /// Runs one claimed job with its heartbeat and ends it.
+    async fn run_job(&self, job: Job) -> Result<(), StoreError> {
         let end = if job.attempts > MAX_ATTEMPTS {
             JobEnd::Failed(format!("given up after {} claims", job.attempts - 1))
         } else if job.kind == READ_JOB {
@@ -198,6 +217,7 @@ impl Worker {
             Some(format!("panic: {reason}")),
             false,
         );
+        crate::metrics::global().sync_finished(outcome.status_code);
         if let Err(e) = self
             .store
             .finish_sync(sync.sync_id, outcome, None, self.clock.now())

@@ -16,6 +16,7 @@ pub mod hledger;
 mod known_ids;
 pub mod limits;
 pub mod oauth;
+pub mod observe;
 pub mod outbound;
 pub mod platform;
 pub mod quickbooks;

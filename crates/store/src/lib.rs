@@ -15,8 +15,10 @@ mod configuration;
 mod connections;
 mod datasets;
 mod error;
+mod gauges;
 mod jobs;
 mod merchants;
+mod operator;
 mod page_sessions;
 pub mod postgres;
 mod push_rows;
@@ -27,6 +29,7 @@ mod records;
 mod reference_data;
 mod rows;
 pub mod sqlite;
+mod support_users;
 mod sync_rows;
 mod syncs;
 pub mod testing;
@@ -43,13 +46,16 @@ pub use datasets::{
     Rejection,
 };
 pub use error::StoreError;
+pub use gauges::{GaugeStore, Gauges};
 pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
 pub use merchants::MerchantStore;
+pub use operator::{ApiKeyInfo, OperatorStore, SyncFilter};
 pub use page_sessions::{PageSession, PageSessionStore};
 pub use readiness::{Readiness, ReadinessCheck};
 pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
+pub use support_users::{SupportUser, SupportUserStore, normalize_email};
 pub use syncs::{
     NewPushItem, NewSync, PostedChanges, PushItem, PushItemPage, PushResult, PushStatus,
     RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
@@ -81,6 +87,9 @@ pub trait Store:
     + PageSessionStore
     + MerchantStore
     + ReadinessCheck
+    + SupportUserStore
+    + OperatorStore
+    + GaugeStore
     + Send
     + Sync
     + 'static

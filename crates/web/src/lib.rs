@@ -9,6 +9,7 @@ pub mod link_grant;
 mod middleware;
 pub mod openapi;
 pub mod pages;
+pub mod passwords;
 pub mod routes;
 pub mod serve;
 pub mod throttle;
@@ -27,8 +28,8 @@ use platforms::TokenCipher;
 use platforms::authorize::OAuthApp;
 use routes::{
     accounting_data, accounting_push, companies, configuration, connections, health, integrations,
-    link, preview, push, push_items, redirect_origins, reference_data, syncs, ui_branding, ui_text,
-    visible_accounts, webhooks,
+    link, metrics, preview, push, push_items, redirect_origins, reference_data, syncs, ui_branding,
+    ui_text, visible_accounts, webhooks,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -329,6 +330,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/openapi.json", get(health::openapi));
     api.fallback(|| async {
         ApiError::new(

@@ -201,6 +201,11 @@ impl Inner {
                 }
             }
         };
+        crate::metrics::global().webhook_attempt(match next {
+            DeliveryNext::Delivered => "delivered",
+            DeliveryNext::RetryAt(_) => "retry",
+            DeliveryNext::Failed => "failed",
+        });
         tracing::info!(
             delivery_id = %delivery.id, event_id = %delivery.event.id,
             event_type = %delivery.event.event_type, attempt = delivery.attempt,

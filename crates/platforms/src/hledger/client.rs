@@ -32,10 +32,11 @@ impl HledgerConnector {
         if let Some(b) = body {
             request = request.json(b);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| errors::from_transport(&e, write))?;
+        let started = std::time::Instant::now();
+        let response = request.send().await;
+        let status = response.as_ref().ok().map(|r| r.status().as_u16());
+        crate::observe::finished("hledger", started, status);
+        let response = response.map_err(|e| errors::from_transport(&e, write))?;
         let status = response.status();
         let bytes = response
             .bytes()

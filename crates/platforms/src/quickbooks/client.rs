@@ -44,10 +44,11 @@ impl QuickBooksConnector {
             if let Some(b) = body {
                 request = request.json(b);
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| errors::from_transport(&e, write))?;
+            let started = std::time::Instant::now();
+            let response = request.send().await;
+            let status = response.as_ref().ok().map(|r| r.status().as_u16());
+            crate::observe::finished("quickbooks", started, status);
+            let response = response.map_err(|e| errors::from_transport(&e, write))?;
             let status = response.status();
             let retry_after = response
                 .headers()

@@ -38,10 +38,11 @@ impl XeroConnector {
             if let Some(k) = idempotency_key {
                 request = request.header("Idempotency-Key", k);
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| errors::from_transport(&e, write))?;
+            let started = std::time::Instant::now();
+            let response = request.send().await;
+            let status = response.as_ref().ok().map(|r| r.status().as_u16());
+            crate::observe::finished("xero", started, status);
+            let response = response.map_err(|e| errors::from_transport(&e, write))?;
             let status = response.status();
             let retry_after = response
                 .headers()

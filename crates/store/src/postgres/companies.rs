@@ -7,9 +7,10 @@ use domain::{ClientId, Company, CompanyId, NewCompany, Page, PageRequest};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
-const COLUMNS: &str = "id, client_id, name, description, tags::text AS tags, created, last_sync";
+pub(super) const COLUMNS: &str =
+    "id, client_id, name, description, tags::text AS tags, created, last_sync";
 
-fn company(row: PgRow) -> Result<Company, StoreError> {
+pub(super) fn company(row: PgRow) -> Result<Company, StoreError> {
     CompanyColumns {
         id: row.get("id"),
         client_id: row.get("client_id"),

@@ -6,12 +6,15 @@ mod companies;
 mod configuration;
 mod connections;
 mod datasets;
+mod gauges;
 mod jobs;
 mod merchants;
+mod operator;
 mod page_sessions;
 mod record_changes;
 mod records;
 mod reference_data;
+mod support_users;
 mod syncs;
 mod webhooks;
 

@@ -17,13 +17,13 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-const SYNC_COLUMNS: &str = "id, company_id, kind, period_start, period_end, status_code, status, \
+pub(super) const SYNC_COLUMNS: &str = "id, company_id, kind, period_start, period_end, status_code, status, \
     error_message, exception_message, data_pushed, requested, started, completed, planned";
 const ITEM_COLUMNS: &str = "key, sync_id, company_id, position, document_key, kind, document, \
     status, status_code, platform_id, platform_number, platform_status, error_message, \
     validation, attempts, requested, started, completed";
 
-fn sync(row: &PgRow) -> Result<SyncRun, StoreError> {
+pub(super) fn sync(row: &PgRow) -> Result<SyncRun, StoreError> {
     SyncColumns {
         id: row.get("id"),
         company_id: row.get("company_id"),

@@ -7,9 +7,9 @@ use domain::{ClientId, Company, CompanyId, NewCompany, Page, PageRequest};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-const COLUMNS: &str = "id, client_id, name, description, tags, created, last_sync";
+pub(super) const COLUMNS: &str = "id, client_id, name, description, tags, created, last_sync";
 
-fn company(row: SqliteRow) -> Result<Company, StoreError> {
+pub(super) fn company(row: SqliteRow) -> Result<Company, StoreError> {
     CompanyColumns {
         id: uuid_from_text("companies", row.get("id"))?,
         client_id: uuid_from_text("companies", row.get("client_id"))?,

@@ -18,7 +18,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 use uuid::Uuid;
 
-const SYNC_COLUMNS: &str = "id, company_id, kind, period_start, period_end, status_code, status, \
+pub(super) const SYNC_COLUMNS: &str = "id, company_id, kind, period_start, period_end, status_code, status, \
     error_message, exception_message, data_pushed, requested, started, completed, planned";
 const ITEM_COLUMNS: &str = "key, sync_id, company_id, position, document_key, kind, document, \
     status, status_code, platform_id, platform_number, platform_status, error_message, \
@@ -26,7 +26,7 @@ const ITEM_COLUMNS: &str = "key, sync_id, company_id, position, document_key, ki
 /// Keys per `IN (…)` list, well below SQLite's parameter limit.
 const CHUNK: usize = 500;
 
-fn sync(row: &SqliteRow) -> Result<SyncRun, StoreError> {
+pub(super) fn sync(row: &SqliteRow) -> Result<SyncRun, StoreError> {
     const T: &str = "syncs";
     SyncColumns {
         id: uuid_from_text(T, row.get("id"))?,

@@ -9,6 +9,7 @@ pub mod connections;
 pub mod health;
 pub mod integrations;
 pub mod link;
+pub mod metrics;
 pub mod preview;
 pub mod push;
 pub mod push_items;
