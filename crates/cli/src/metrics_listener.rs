@@ -12,9 +12,11 @@ use std::sync::Arc;
 use store::Store;
 
 /// Binds `address` and serves until `shutdown` completes; the address bound (port 0 picks one).
+/// `/healthz` names the process's `role` (`worker`, `api`, `all`).
 pub async fn start(
     address: &str,
     store: Arc<dyn Store>,
+    role: &'static str,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<std::net::SocketAddr> {
     let listener = tokio::net::TcpListener::bind(address)
@@ -24,7 +26,7 @@ pub async fn start(
     let app = Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .with_state(store);
+        .with_state((store, role));
     tokio::spawn(async move {
         let served = web::serve::serve(
             listener,
@@ -40,15 +42,15 @@ pub async fn start(
     Ok(bound)
 }
 
-async fn metrics(State(store): State<Arc<dyn Store>>) -> Response {
+async fn metrics(State((store, _)): State<(Arc<dyn Store>, &'static str)>) -> Response {
     let now = domain::clock::Clock::now(&domain::clock::SystemClock);
     web::routes::metrics::respond(store.as_ref(), now).await
 }
 
-async fn healthz(State(store): State<Arc<dyn Store>>) -> Response {
+async fn healthz(State((store, role)): State<(Arc<dyn Store>, &'static str)>) -> Response {
     axum::Json(json!({
         "status": "ok",
-        "role": "worker",
+        "role": role,
         "database": store.backend().as_str(),
         "version": env!("CARGO_PKG_VERSION"),
     }))

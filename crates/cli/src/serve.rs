@@ -65,6 +65,17 @@ pub enum Role {
     Worker,
 }
 
+impl Role {
+    /// As given on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Role::All => "all",
+            Role::Api => "api",
+            Role::Worker => "worker",
+        }
+    }
+}
+
 /// How the workers of this process claim and run jobs.
 #[derive(clap::Args)]
 pub struct WorkerArgs {
@@ -200,8 +211,10 @@ pub async fn run(mut args: ServeArgs) -> anyhow::Result<()> {
         let shutdown = async move {
             let _ = stop.changed().await;
         };
-        metrics_address =
-            Some(crate::metrics_listener::start(address, store.clone(), shutdown).await?);
+        metrics_address = Some(
+            crate::metrics_listener::start(address, store.clone(), args.role.name(), shutdown)
+                .await?,
+        );
     }
     let print_metrics_address = || {
         if let Some(bound) = metrics_address {
