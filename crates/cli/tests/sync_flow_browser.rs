@@ -10,7 +10,7 @@ mod journey_support;
 use fantoccini::Locator;
 use journey_support::flow::{by_name, push_week, sync_week};
 use journey_support::server::Server;
-use journey_support::week::{ZONE, week};
+use journey_support::week::{Region, week_in};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -21,12 +21,15 @@ use testkit::browser::{Browser, DESKTOP, PHONE};
 struct Walk {
     platform_key: &'static str,
     french: bool,
+    /// The merchant's country: its week of sales and its time zone.
+    region: Region,
     /// The client pushes the week before the merchant configures (so its tax rates are offered).
     push_first: bool,
     /// (section, slot, account name)
     accounts: &'static [(&'static str, &'static str, &'static str)],
     tax_rates: &'static [(&'static str, &'static str)],
-    zero_rate: &'static str,
+    /// The rate for untaxed lines, where the books take tax per rate.
+    zero_rate: Option<&'static str>,
     supplier: &'static str,
     /// Made from the page: the customer, and payments accounts (slot, name).
     new_customer: &'static str,
@@ -95,7 +98,7 @@ async fn choose(b: &Browser, pointer: &str, name: &str) {
     let script = r#"
         const [pointer, name] = arguments;
         const select = document.querySelector(`[name="${pointer}"]`);
-        if (!select) return 'no field ' + pointer;
+        if (!select) return 'no field ' + pointer + ' among ' + [...document.querySelectorAll('[name]')].map(e => e.name).join(' ');
         const option = [...select.options].find(o => { const t = o.textContent.trim(); return t === name || t.endsWith('– ' + name); });
         if (!option) return 'no option ' + name + ' in ' + [...select.options].map(o => o.textContent.trim()).join(' | ');
         select.value = option.value;
@@ -196,7 +199,8 @@ async fn walk(walk: &Walk) {
         "/config/sync/commerce/cmrc/{}/start?merchantIdentifier=shop-{lang}",
         walk.platform_key
     );
-    let week = week();
+    let week = week_in(walk.region);
+    let zone = walk.region.zone();
     if walk.push_first {
         let first = server.ok(Method::GET, &start_path, None).await;
         push_week(&server, first["companyId"].as_str().unwrap(), &week).await;
@@ -255,12 +259,20 @@ async fn walk(walk: &Walk) {
         )
         .await;
     }
-    choose(
-        &b,
-        "/configuration/sales/newTaxRates/selectedDefaultZeroTaxRateId",
-        walk.zero_rate,
-    )
-    .await;
+    if let Some(zero) = walk.zero_rate {
+        choose(
+            &b,
+            "/configuration/sales/newTaxRates/selectedDefaultZeroTaxRateId",
+            zero,
+        )
+        .await;
+    } else {
+        let page = page(&b).await;
+        assert!(
+            !page.contains("/configuration/sales/taxRates/"),
+            "no rate table for books that compute tax"
+        );
+    }
     choose(
         &b,
         "/configuration/sales/salesCustomer/selectedCustomerId",
@@ -320,7 +332,7 @@ async fn walk(walk: &Walk) {
         page(&b).await
     );
     let today = jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get(ZONE).unwrap())
+        .with_time_zone(jiff::tz::TimeZone::get(zone).unwrap())
         .date()
         .to_string();
     b.client
@@ -330,7 +342,7 @@ async fn walk(walk: &Walk) {
         )
         .await
         .unwrap();
-    choose(&b, "/schedule/timeZone", ZONE).await;
+    choose(&b, "/schedule/timeZone", zone).await;
     choose(&b, "/schedule/syncHour", "02:00").await;
     checked_stage(&b, &format!("6-schedule-{lang}")).await;
     submit(&b).await;
@@ -381,7 +393,7 @@ async fn walk(walk: &Walk) {
             "{slot}"
         );
     }
-    assert_eq!(doc["schedule"]["timeZone"], ZONE);
+    assert_eq!(doc["schedule"]["timeZone"], zone);
     assert_eq!(doc["schedule"]["syncHour"], 2);
     assert!(
         doc["schedule"]["startDate"]
@@ -394,7 +406,7 @@ async fn walk(walk: &Walk) {
     if !walk.push_first {
         push_week(&server, &company, &week).await;
     }
-    let status = sync_week(&server, &company, ZONE).await;
+    let status = sync_week(&server, &company, zone).await;
     assert_eq!(status["syncStatusCode"], 2000, "{status}");
     b.client.refresh().await.unwrap();
     let settings = page(&b).await;
@@ -476,11 +488,12 @@ const XERO_TAX_RATES: &[(&str, &str)] = &[
 async fn a_xero_merchant_walks_the_flow_in_english() {
     walk(&Walk {
         platform_key: "gbol",
+        region: Region::Gb,
         french: false,
         push_first: false,
         accounts: XERO_ACCOUNTS,
         tax_rates: XERO_TAX_RATES,
-        zero_rate: "Zero Rated Income",
+        zero_rate: Some("Zero Rated Income"),
         supplier: "Payment Processor Ltd",
         new_customer: "Daily Takings",
         new_accounts: &[("paypal", "PayPal")],
@@ -494,14 +507,42 @@ async fn a_xero_merchant_walks_the_flow_in_english() {
 async fn a_xero_merchant_walks_the_flow_in_french() {
     walk(&Walk {
         platform_key: "gbol",
+        region: Region::Gb,
         french: true,
         push_first: true,
         accounts: XERO_ACCOUNTS,
         tax_rates: XERO_TAX_RATES,
-        zero_rate: "Zero Rated Income",
+        zero_rate: Some("Zero Rated Income"),
         supplier: "Payment Processor Ltd",
         new_customer: "Ventes du jour",
         new_accounts: &[("paypal", "PayPal")],
+        connected: "Connecté à",
+        done: "C’est prêt",
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_quickbooks_merchant_walks_the_flow_in_french() {
+    walk(&Walk {
+        platform_key: "qhyg",
+        region: Region::Us,
+        french: true,
+        push_first: true,
+        accounts: &[
+            ("sales", "sales", "Sales"),
+            ("sales", "refund", "Refunds"),
+            ("sales", "gratuity", "Gratuity Liability"),
+            ("payments", "cash", "Cash on Hand"),
+            ("payments", "payout", "Checking"),
+            ("fees", "paymentFee", "Payment Processing Fees"),
+        ],
+        // These books compute the tax themselves: no rate table is offered.
+        tax_rates: &[],
+        zero_rate: None,
+        supplier: "Payment Processor Inc",
+        new_customer: "Ventes du jour",
+        new_accounts: &[("card", "Carte (attente)"), ("paypal", "PayPal")],
         connected: "Connecté à",
         done: "C’est prêt",
     })
