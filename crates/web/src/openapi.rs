@@ -3,7 +3,8 @@
 use crate::error::{ErrorBody, Validation, ValidationItem};
 use crate::routes::{
     accounting_data, accounting_push, companies, configuration, connections, integrations, preview,
-    push, push_items, redirect_origins, reference_data, syncs, visible_accounts, webhooks,
+    push, push_items, redirect_origins, reference_data, syncs, ui_branding, ui_text,
+    visible_accounts, webhooks,
 };
 use crate::wire::{company::CompanyBody, connection::ConnectionBody, integration::IntegrationBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -24,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         accounting_data::pull_operation_status, accounting_data::accounts, accounting_data::account,
         accounting_data::info, accounting_push::push, visible_accounts::get, visible_accounts::set,
         redirect_origins::get, redirect_origins::set,
+        ui_text::get, ui_text::patch, ui_branding::get, ui_branding::set,
+        crate::pages::flow::start::url_with_platform, crate::pages::flow::start::url_choosing_platform,
         preview::preview,
         syncs::latest, syncs::historic, syncs::status, syncs::sync_status, syncs::list, syncs::retry,
         push_items::list, push_items::get, push_items::retry,

@@ -52,7 +52,21 @@ pub async fn create(
     if !ctx.session.csrf_ok(value(&form, "csrf")) {
         return form_expired(&ctx);
     }
-    let pointer = value(&form, "create").unwrap_or_default().to_owned();
+    // The button pressed names the field; Enter in a name box presses the form's first
+    // button instead, so the field whose name box was filled in wins over a blank one.
+    let pressed = value(&form, "create").unwrap_or_default();
+    let typed = |p: &str| value(&form, &format!("create-name {p}")).is_some_and(|n| !n.is_empty());
+    let pointer = if typed(pressed) {
+        pressed.to_owned()
+    } else {
+        form.iter()
+            .find_map(|(k, v)| {
+                k.strip_prefix("create-name ")
+                    .filter(|_| !v.trim().is_empty())
+            })
+            .unwrap_or(pressed)
+            .to_owned()
+    };
     let stage = Stage::owning(&pointer);
     let mut view = match view(&state, &ctx).await {
         Ok(view) => view,
