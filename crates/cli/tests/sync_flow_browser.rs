@@ -195,6 +195,24 @@ async fn walk(walk: &Walk) {
     };
     let server = Server::start(None);
     let lang = if walk.french { "fr" } else { "en" };
+    let platform = if walk.platform_key == "gbol" {
+        "xero"
+    } else {
+        "quickbooks"
+    };
+    let tag = format!("{platform}-{lang}");
+    // The client's look: its name, logo and colour on every page.
+    let logo = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxNjAiIGhlaWdodD0iNDAiPjxyZWN0IHdpZHRoPSIxNjAiIGhlaWdodD0iNDAiIHJ4PSI4IiBmaWxsPSIjMGI1ZDFlIi8+PHRleHQgeD0iMTIiIHk9IjI3IiBmb250LWZhbWlseT0ic2Fucy1zZXJpZiIgZm9udC1zaXplPSIyMCIgZmlsbD0iI2ZmZiI+Qm9iJ3MgVGlsbHM8L3RleHQ+PC9zdmc+";
+    server
+        .ok(
+            Method::PUT,
+            &format!("/clients/{}/config/ui/branding", server.client_id),
+            Some(
+                &json!({"displayName": "Bob's Tills", "primaryColour": "#0b5d1e",
+                "logo": format!("data:image/svg+xml;base64,{logo}")}),
+            ),
+        )
+        .await;
     let start_path = format!(
         "/config/sync/commerce/cmrc/{}/start?merchantIdentifier=shop-{lang}",
         walk.platform_key
@@ -223,7 +241,12 @@ async fn walk(walk: &Walk) {
             "the page switched to French"
         );
     }
-    checked_stage(&b, &format!("1-commerce-{lang}")).await;
+    let first = page(&b).await;
+    assert!(
+        first.contains(r#"alt="Bob's Tills""#) && first.contains("colours.css"),
+        "the client's logo and colours: {first}"
+    );
+    checked_stage(&b, &format!("1-commerce-{tag}")).await;
 
     // Accounting: the platform's consent page and back; the books are read meanwhile.
     go(&b, "main a.button").await;
@@ -243,7 +266,7 @@ async fn walk(walk: &Walk) {
         "the accounting stage names the organisation:\n{}",
         page(&b).await
     );
-    checked_stage(&b, &format!("2-accounting-{lang}")).await;
+    checked_stage(&b, &format!("2-accounting-{tag}")).await;
 
     // Sales: every choice but the customer, which is missing: refused next to its field.
     go(&b, "main a.button").await;
@@ -290,14 +313,14 @@ async fn walk(walk: &Walk) {
             && refused.contains("f-configuration-sales-salesCustomer-selectedCustomerId-error"),
         "the missing customer is named:\n{refused}"
     );
-    checked_stage(&b, &format!("3-sales-error-{lang}")).await;
+    checked_stage(&b, &format!("3-sales-error-{tag}")).await;
     create(
         &b,
         "/configuration/sales/salesCustomer/selectedCustomerId",
         walk.new_customer,
     )
     .await;
-    checked_stage(&b, &format!("3-sales-{lang}")).await;
+    checked_stage(&b, &format!("3-sales-{tag}")).await;
     submit(&b).await;
 
     // Fees
@@ -311,7 +334,7 @@ async fn walk(walk: &Walk) {
     for (section, key, name) in walk.accounts.iter().filter(|(s, _, _)| *s == "fees") {
         choose(&b, &account(section, key), name).await;
     }
-    checked_stage(&b, &format!("4-fees-{lang}")).await;
+    checked_stage(&b, &format!("4-fees-{tag}")).await;
     submit(&b).await;
 
     // Payments, one of them on an account made from the page.
@@ -322,7 +345,7 @@ async fn walk(walk: &Walk) {
     for (slot, name) in walk.new_accounts {
         create(&b, &account("payments", slot), name).await;
     }
-    checked_stage(&b, &format!("5-payments-{lang}")).await;
+    checked_stage(&b, &format!("5-payments-{tag}")).await;
     submit(&b).await;
 
     // Schedule: from today, in the merchant's zone, at 02:00.
@@ -344,14 +367,14 @@ async fn walk(walk: &Walk) {
         .unwrap();
     choose(&b, "/schedule/timeZone", zone).await;
     choose(&b, "/schedule/syncHour", "02:00").await;
-    checked_stage(&b, &format!("6-schedule-{lang}")).await;
+    checked_stage(&b, &format!("6-schedule-{tag}")).await;
     submit(&b).await;
     let settings = page(&b).await;
     assert!(
         settings.contains(walk.done),
         "finished on the settings page:\n{settings}"
     );
-    checked_stage(&b, &format!("7-settings-{lang}")).await;
+    checked_stage(&b, &format!("7-settings-{tag}")).await;
 
     // The saved configuration is exactly what was chosen.
     let doc = server
@@ -424,7 +447,7 @@ async fn walk(walk: &Walk) {
         0,
         "last and next sync are both named:\n{settings}"
     );
-    checked_stage(&b, &format!("8-settings-history-{lang}")).await;
+    checked_stage(&b, &format!("8-settings-history-{tag}")).await;
     b.close().await;
 
     // The same pages on a phone.
@@ -456,14 +479,14 @@ async fn walk(walk: &Walk) {
         );
         phone.assert_accessible("settings on a phone").await;
         phone
-            .screenshot(&shot(&format!("sync-flow-settings-phone-{lang}.png")))
+            .screenshot(&shot(&format!("sync-flow-settings-phone-{tag}.png")))
             .await;
         phone
             .goto(&server.url(&format!("/sync-flow/companies/{company}/sales")))
             .await;
         phone.assert_accessible("sales on a phone").await;
         phone
-            .screenshot(&shot(&format!("sync-flow-sales-phone-{lang}.png")))
+            .screenshot(&shot(&format!("sync-flow-sales-phone-{tag}.png")))
             .await;
         phone.close().await;
     }

@@ -22,6 +22,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
         "Save and continue",
         "Enregistrer et continuer",
     ),
+    ("button.next", "Continue", "Continuer"),
     ("button.back", "Back", "Retour"),
     (
         "button.save",

@@ -2,17 +2,16 @@
 //! the accounting platform (chosen, then the platform's consent page and back). Once linked,
 //! the books are read (the same read the API queues) and the organisation reached is named.
 
+use super::Ctx;
 use super::render::progress;
 use super::stages::Stage;
-use super::{Ctx, load};
 use crate::AppState;
-use crate::pages::flow::start::LangQuery;
 use crate::routes::books::books_of;
 use crate::routes::connections::ensure_connection;
 use crate::routes::link::consent_redirect;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::integration::INTEGRATIONS;
 use domain::{ConnectionStatus, PlatformKey, SourceType};
@@ -21,25 +20,7 @@ use maud::html;
 use serde::Deserialize;
 
 /// `GET /sync-flow/companies/{companyId}/commerce`
-pub async fn commerce_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(company): Path<String>,
-    OriginalUri(uri): OriginalUri,
-    Query(query): Query<LangQuery>,
-) -> Response {
-    let ctx = match load(
-        &state,
-        &headers,
-        &company,
-        uri.path().to_owned(),
-        query.lang.as_deref(),
-    )
-    .await
-    {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+pub async fn commerce_page(ctx: Ctx) -> Response {
     let t = &ctx.texts;
     let client = ctx.client_name().to_owned();
     let title = t.f("commerce.heading", &[("client", &client)]);
@@ -53,7 +34,7 @@ pub async fn commerce_page(
                 p.status-ok { (t.f("commerce.connected", &[("client", &client)])) }
             }
             div.actions {
-                a.button href=(ctx.url(Stage::Accounting.slug())) { (t.t("button.continue")) }
+                a.button href=(ctx.url(Stage::Accounting.slug())) { (t.t("button.next")) }
             }
         },
     )
@@ -72,7 +53,6 @@ fn connectable(state: &AppState) -> Vec<PlatformKey> {
 
 #[derive(Deserialize)]
 pub struct AccountingQuery {
-    lang: Option<String>,
     /// Set by the OAuth callback on the way back.
     status: Option<String>,
 }
@@ -80,23 +60,9 @@ pub struct AccountingQuery {
 /// `GET /sync-flow/companies/{companyId}/accounting`
 pub async fn accounting_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(company): Path<String>,
-    OriginalUri(uri): OriginalUri,
+    ctx: Ctx,
     Query(query): Query<AccountingQuery>,
 ) -> Response {
-    let ctx = match load(
-        &state,
-        &headers,
-        &company,
-        uri.path().to_owned(),
-        query.lang.as_deref(),
-    )
-    .await
-    {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
     let t = &ctx.texts;
     let connections = match state
         .store
@@ -156,7 +122,7 @@ pub async fn accounting_page(
                             };
                             html! {
                                 div.card { p.status-ok { (t.f("accounting.connected", &[("organisation", &organisation), ("platform", name)])) } }
-                                div.actions { a.button href=(ctx.url(Stage::Sales.slug())) { (t.t("button.continue")) } }
+                                div.actions { a.button href=(ctx.url(Stage::Sales.slug())) { (t.t("button.next")) } }
                             }
                         }
                         Err(e) if e.code == "reference_data_read_failed" => html! {
@@ -219,15 +185,9 @@ pub struct AccountingForm {
 /// `POST /sync-flow/companies/{companyId}/accounting`: connect (to the consent page) or read again.
 pub async fn accounting_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(company): Path<String>,
-    OriginalUri(uri): OriginalUri,
+    ctx: Ctx,
     Form(form): Form<AccountingForm>,
 ) -> Response {
-    let ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
     if !ctx.session.csrf_ok(form.csrf.as_deref()) {
         return super::render::form_expired(&ctx);
     }

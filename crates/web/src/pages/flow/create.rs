@@ -2,16 +2,15 @@
 //! supplier): the same creation as the API's `POST …/connections/{id}/push/{dataType}`, then
 //! the new record is selected in the field it was created for.
 
+use super::Ctx;
 use super::fields::{Control, apply_form, sections, set_pointer};
-use super::load;
 use super::mapping::view;
 use super::render::form_expired;
 use super::stages::Stage;
 use crate::AppState;
 use crate::routes::accounting_push::create_record;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::PlatformKey;
 use engine::connectors::live_accounting;
@@ -40,15 +39,11 @@ fn account_type(pointer: &str) -> &'static str {
 /// `POST /sync-flow/companies/{companyId}/create/{accounts|customers|suppliers}`
 pub async fn create(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((company, data_type)): Path<(String, String)>,
-    OriginalUri(uri): OriginalUri,
+    Path((_, data_type)): Path<(String, String)>,
+    ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let mut ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+    let mut ctx = ctx;
     if !ctx.session.csrf_ok(value(&form, "csrf")) {
         return form_expired(&ctx);
     }

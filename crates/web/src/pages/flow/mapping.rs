@@ -4,17 +4,16 @@
 //! `POST /config/companies/{id}/sync/commerce` uses, and saved through it: on the last stage
 //! of a first run, or at once when the merchant changes a configured mapping.
 
+use super::Ctx;
 use super::fields::{Field, apply_form, sections, set_pointer};
 use super::render::{self, error_summary, form_expired, progress};
 use super::stages::Stage;
-use super::{Ctx, load};
 use crate::AppState;
-use crate::pages::flow::start::LangQuery;
 use crate::routes::books::{books_of, offered};
 use crate::routes::configuration::{Checked, check, save};
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::config::{ConfigDocument, ConfigError, codes, to_current_json};
 use maud::html;
@@ -145,23 +144,10 @@ fn render(
 /// `GET /sync-flow/companies/{companyId}/{stage}` for the mapping stages.
 pub async fn stage_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((company, slug)): Path<(String, String)>,
-    OriginalUri(uri): OriginalUri,
-    Query(query): Query<LangQuery>,
+    Path((_, slug)): Path<(String, String)>,
+    ctx: Ctx,
 ) -> Response {
-    let mut ctx = match load(
-        &state,
-        &headers,
-        &company,
-        uri.path().to_owned(),
-        query.lang.as_deref(),
-    )
-    .await
-    {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+    let mut ctx = ctx;
     let Some(stage) = stage_of(&slug) else {
         return ctx.to("");
     };
@@ -176,15 +162,11 @@ pub async fn stage_page(
 /// `POST /sync-flow/companies/{companyId}/{stage}`: the stage's answers.
 pub async fn stage_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((company, slug)): Path<(String, String)>,
-    OriginalUri(uri): OriginalUri,
+    Path((_, slug)): Path<(String, String)>,
+    ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let mut ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+    let mut ctx = ctx;
     let sent_csrf = form
         .iter()
         .find(|(k, _)| k == "csrf")

@@ -157,6 +157,26 @@ pub async fn load(
     })
 }
 
+/// Every Sync Flow page starts here: the session of `/sync-flow/companies/{companyId}/…`, or
+/// the page refusing it. `?lang=` switches the language.
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let path = parts.uri.path().to_owned();
+        let company = path.split('/').nth(3).unwrap_or_default().to_owned();
+        let lang = parts.uri.query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "lang")
+                .map(|(_, v)| v.into_owned())
+        });
+        load(state, &parts.headers, &company, path, lang.as_deref()).await
+    }
+}
+
 /// Where a merchant goes on entering the flow: connect first, then the first mapping stage,
 /// or the settings page once configured.
 pub async fn entry_stage(state: &AppState, ctx: &Ctx) -> &'static str {

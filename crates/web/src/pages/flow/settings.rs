@@ -2,16 +2,15 @@
 //! history in plain words, links to change each mapping stage, reading the books again and
 //! disconnecting the accounting platform. Each action is the API's own code path.
 
+use super::Ctx;
 use super::accounting::reread;
 use super::render::form_expired;
 use super::stages::Stage;
-use super::{Ctx, load};
 use crate::AppState;
-use crate::pages::flow::start::LangQuery;
 use crate::routes::configuration::save;
 use axum::Form;
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ConnectionStatus;
 use domain::config::{ConfigDocument, to_current_json, typed_schedule};
@@ -56,25 +55,8 @@ async fn next_sync(state: &AppState, ctx: &Ctx, document: &ConfigDocument) -> Op
 }
 
 /// `GET /sync-flow/companies/{companyId}/settings`
-pub async fn settings_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(company): Path<String>,
-    OriginalUri(uri): OriginalUri,
-    Query(query): Query<LangQuery>,
-) -> Response {
-    let mut ctx = match load(
-        &state,
-        &headers,
-        &company,
-        uri.path().to_owned(),
-        query.lang.as_deref(),
-    )
-    .await
-    {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+pub async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let mut ctx = ctx;
     let (client, company) = (ctx.session.client, ctx.company());
     let stored = match state.store.config(client, company).await {
         Ok(Some(stored)) if stored.document.configured == Some(true) => stored,
@@ -152,7 +134,7 @@ pub async fn settings_page(
             p { (t.t("settings.none")) }
         } @else {
             table {
-                caption { (t.t("settings.history")) }
+                caption.visually-hidden { (t.t("settings.history")) }
                 thead { tr {
                     th scope="col" { (t.t("history.when")) }
                     th scope="col" { (t.t("history.period")) }
@@ -210,15 +192,11 @@ pub struct ActionForm {
 /// `POST /sync-flow/companies/{companyId}/settings/{enable|disable|reread|disconnect}`
 pub async fn settings_action(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((company, name)): Path<(String, String)>,
-    OriginalUri(uri): OriginalUri,
+    Path((_, name)): Path<(String, String)>,
+    ctx: Ctx,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let mut ctx = match load(&state, &headers, &company, uri.path().to_owned(), None).await {
-        Ok(ctx) => ctx,
-        Err(refused) => return refused,
-    };
+    let mut ctx = ctx;
     if !ctx.session.csrf_ok(form.csrf.as_deref()) {
         return form_expired(&ctx);
     }
