@@ -25,6 +25,10 @@ struct Walk {
     region: Region,
     /// The client pushes the week before the merchant configures (so its tax rates are offered).
     push_first: bool,
+    /// The client gives a `redirectUrl`: the merchant ends on its page.
+    redirect: bool,
+    /// Switch syncing off and on, read the books again and disconnect, on the settings page.
+    manage: bool,
     /// (section, slot, account name)
     accounts: &'static [(&'static str, &'static str, &'static str)],
     tax_rates: &'static [(&'static str, &'static str)],
@@ -213,10 +217,22 @@ async fn walk(walk: &Walk) {
             ),
         )
         .await;
-    let start_path = format!(
+    let mut start_path = format!(
         "/config/sync/commerce/cmrc/{}/start?merchantIdentifier=shop-{lang}",
         walk.platform_key
     );
+    // The client's own page to come back to: here, on an origin it registered.
+    let back = server.url("/healthz");
+    if walk.redirect {
+        server
+            .ok(
+                Method::PUT,
+                &format!("/clients/{}/config/redirect-origins", server.client_id),
+                Some(&json!({"origins": [server.base]})),
+            )
+            .await;
+        start_path.push_str(&format!("&redirectUrl={back}"));
+    }
     let week = week_in(walk.region);
     let zone = walk.region.zone();
     if walk.push_first {
@@ -365,10 +381,36 @@ async fn walk(walk: &Walk) {
         )
         .await
         .unwrap();
+    let preselected: Value = b
+        .client
+        .execute(
+            "return document.querySelector('[name=\"/schedule/timeZone\"]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        preselected,
+        json!(""),
+        "the browser's own zone is preselected"
+    );
     choose(&b, "/schedule/timeZone", zone).await;
     choose(&b, "/schedule/syncHour", "02:00").await;
     checked_stage(&b, &format!("6-schedule-{tag}")).await;
     submit(&b).await;
+    if walk.redirect {
+        let landed = b.client.current_url().await.unwrap();
+        assert!(
+            landed.as_str().starts_with(&back)
+                && landed
+                    .query()
+                    .is_some_and(|q| q.contains(&format!("companyId={company}"))
+                        && q.contains("status=Configured")),
+            "back on the client's page: {landed}"
+        );
+        b.goto(&server.url(&format!("/sync-flow/companies/{company}/settings")))
+            .await;
+    }
     let settings = page(&b).await;
     assert!(
         settings.contains(walk.done),
@@ -448,7 +490,6 @@ async fn walk(walk: &Walk) {
         "last and next sync are both named:\n{settings}"
     );
     checked_stage(&b, &format!("8-settings-history-{tag}")).await;
-    b.close().await;
 
     // The same pages on a phone.
     if let Some(phone) = Browser::start(PHONE, "the Sync Flow on a phone").await {
@@ -490,6 +531,44 @@ async fn walk(walk: &Walk) {
             .await;
         phone.close().await;
     }
+    if walk.manage {
+        manage(&b, &server, &company).await;
+    }
+    b.close().await;
+}
+
+/// The settings page's actions, each checked where it lands: the page and the API.
+async fn manage(b: &Browser, server: &Server, company: &str) {
+    let config = format!("/config/companies/{company}/sync/commerce");
+    go(b, "form[action$='/settings/disable'] button").await;
+    assert!(page(b).await.contains("Syncing is off"));
+    assert_eq!(server.ok(Method::GET, &config, None).await["enable"], false);
+    go(b, "form[action$='/settings/enable'] button").await;
+    assert!(page(b).await.contains("Syncing is on"));
+    assert_eq!(server.ok(Method::GET, &config, None).await["enable"], true);
+    go(b, "form[action$='/settings/reread'] button").await;
+    assert!(page(b).await.contains("being read again"));
+    go(b, "form[action$='/settings/disconnect'] button").await;
+    let after = page(b).await;
+    assert!(
+        after.contains("is disconnected: nothing more is written"),
+        "{after}"
+    );
+    b.assert_accessible("settings after disconnecting").await;
+    let connections = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/connections"),
+            None,
+        )
+        .await;
+    let accounting = connections["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["integrationKey"] == "gbol")
+        .unwrap();
+    assert_eq!(accounting["status"], "Unlinked", "{accounting}");
 }
 
 const XERO_ACCOUNTS: &[(&str, &str, &str)] = &[
@@ -514,6 +593,8 @@ async fn a_xero_merchant_walks_the_flow_in_english() {
         region: Region::Gb,
         french: false,
         push_first: false,
+        redirect: false,
+        manage: true,
         accounts: XERO_ACCOUNTS,
         tax_rates: XERO_TAX_RATES,
         zero_rate: Some("Zero Rated Income"),
@@ -533,6 +614,8 @@ async fn a_xero_merchant_walks_the_flow_in_french() {
         region: Region::Gb,
         french: true,
         push_first: true,
+        redirect: true,
+        manage: false,
         accounts: XERO_ACCOUNTS,
         tax_rates: XERO_TAX_RATES,
         zero_rate: Some("Zero Rated Income"),
@@ -552,6 +635,8 @@ async fn a_quickbooks_merchant_walks_the_flow_in_french() {
         region: Region::Us,
         french: true,
         push_first: true,
+        redirect: true,
+        manage: false,
         accounts: &[
             ("sales", "sales", "Sales"),
             ("sales", "refund", "Refunds"),

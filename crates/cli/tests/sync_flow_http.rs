@@ -1,4 +1,5 @@
-//! Every way into someone else's Sync Flow is refused, over HTTP as a browser sends it: a
+//! The Sync Flow's ways in, over HTTP as a browser sends them. Without a platform in the start
+//! URL the merchant chooses one. Every way into someone else's Sync Flow is refused: a
 //! start URL opened twice, late, or altered; a forged session cookie; a URL edited to another
 //! company; a form without its CSRF token; a redirect URL on an origin the client never
 //! registered. Refusals are pages in the merchant's language with what to do, never a 500.
@@ -217,4 +218,75 @@ async fn start_urls_are_asked_for_with_valid_keys_and_registered_origins() {
         .await
         .unwrap();
     assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn without_a_platform_the_merchant_chooses_one() {
+    let server = Server::start(None);
+    let answer = server
+        .ok(
+            Method::GET,
+            "/config/sync/commerce/cmrc/start?merchantIdentifier=chooser",
+            None,
+        )
+        .await;
+    let company = answer["companyId"].as_str().unwrap().to_owned();
+    let (_, cookie, _) = open(&server, answer["url"].as_str().unwrap(), "en-US").await;
+    let cookie = cookie.unwrap();
+    let (status, page) = page_with(
+        &server,
+        &cookie,
+        &format!("/sync-flow/companies/{company}/accounting"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    for (key, name) in [("gbol", "Xero"), ("qhyg", "QuickBooks Online")] {
+        assert!(
+            page.contains(&format!("Connect to {name}")),
+            "{name} offered: {page}"
+        );
+        assert!(
+            page.contains(&format!("/static/logos/{key}-square.svg")),
+            "{name}'s logo: {page}"
+        );
+    }
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let chosen = server
+        .http
+        .post(server.url(&format!("/sync-flow/companies/{company}/accounting")))
+        .header("Cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("platform", "qhyg")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    let to = chosen.headers()["location"].to_str().unwrap();
+    assert!(
+        to.contains("/sandbox/quickbooks/") && to.contains("code_challenge="),
+        "to QuickBooks' consent page: {to}"
+    );
+    let connections = server
+        .ok(
+            Method::GET,
+            &format!("/companies/{company}/connections"),
+            None,
+        )
+        .await;
+    let keys: Vec<&str> = connections["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["integrationKey"].as_str())
+        .collect();
+    assert!(
+        keys.contains(&"qhyg") && keys.contains(&"cmrc"),
+        "{connections}"
+    );
 }
