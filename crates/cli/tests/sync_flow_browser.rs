@@ -518,17 +518,34 @@ async fn walk(walk: &Walk) {
                 .path()
                 .ends_with("/settings")
         );
-        phone.assert_accessible("settings on a phone").await;
-        phone
-            .screenshot(&shot(&format!("sync-flow-settings-phone-{tag}.png")))
-            .await;
-        phone
-            .goto(&server.url(&format!("/sync-flow/companies/{company}/sales")))
-            .await;
-        phone.assert_accessible("sales on a phone").await;
-        phone
-            .screenshot(&shot(&format!("sync-flow-sales-phone-{tag}.png")))
-            .await;
+        for stage in [
+            "settings",
+            "commerce",
+            "accounting",
+            "sales",
+            "fees",
+            "payments",
+            "schedule",
+        ] {
+            phone
+                .goto(&server.url(&format!("/sync-flow/companies/{company}/{stage}")))
+                .await;
+            phone
+                .assert_accessible(&format!("{stage} on a phone"))
+                .await;
+            let sideways: Value = phone
+                .client
+                .execute(
+                    "return document.documentElement.scrollWidth > window.innerWidth",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(sideways, json!(false), "{stage} fits a phone's width");
+            phone
+                .screenshot(&shot(&format!("sync-flow-{stage}-phone-{tag}.png")))
+                .await;
+        }
         phone.close().await;
     }
     if walk.manage {
