@@ -81,6 +81,11 @@ async fn go(b: &Browser, css: &str) {
         .await
         .unwrap();
     click(b, css).await;
+    arrive(b, css).await;
+}
+
+/// Waits until the page marked `window.__leaving` is replaced by a loaded one.
+async fn arrive(b: &Browser, what: &str) {
     for _ in 0..300 {
         let arrived = b
             .client
@@ -94,7 +99,37 @@ async fn go(b: &Browser, css: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("clicking {css} led nowhere:\n{}", page(b).await);
+    panic!("{what} led nowhere:\n{}", page(b).await);
+}
+
+/// Tabs from the top of the page to the control labelled `text` and presses Enter on it.
+async fn keyboard_to(b: &Browser, text: &str) {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    for _ in 0..20 {
+        let focused = b.client.active_element().await.unwrap();
+        focused.send_keys(TAB).await.unwrap();
+        let now = b.client.active_element().await.unwrap();
+        if now.text().await.unwrap_or_default().trim() == text {
+            let outlined: Value = b
+                .client
+                .execute(
+                    "return getComputedStyle(document.activeElement).outlineStyle",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_ne!(outlined, json!("none"), "focus is visible on {text}");
+            b.client
+                .execute("window.__leaving = true", vec![])
+                .await
+                .unwrap();
+            now.send_keys(ENTER).await.unwrap();
+            arrive(b, text).await;
+            return;
+        }
+    }
+    panic!("{text} cannot be reached with Tab:\n{}", page(b).await);
 }
 
 /// Chooses the option of the control named `pointer` whose text is `name` (or ends "– name").
@@ -264,8 +299,9 @@ async fn walk(walk: &Walk) {
     );
     checked_stage(&b, &format!("1-commerce-{tag}")).await;
 
-    // Accounting: the platform's consent page and back; the books are read meanwhile.
-    go(&b, "main a.button").await;
+    // Accounting: reached with the keyboard alone (Tab to "Continue", Enter), then the
+    // platform's consent page and back; the books are read meanwhile.
+    keyboard_to(&b, if walk.french { "Continuer" } else { "Continue" }).await;
     go(&b, "main form button[type=submit]").await;
     go(&b, "button[value=allow]").await;
     let mut connected = false;

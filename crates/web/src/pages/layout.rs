@@ -39,7 +39,7 @@ impl Frame<'_> {
                     script src="/assets/pages.js" defer {}
                 }
                 body {
-                    a.skip href="#main" { (t.t("flow.title")) }
+                    a.skip href="#main" { (t.t("skip")) }
                     header.site {
                         @if let (Some(client), true) = (self.client, self.has_logo) {
                             img.logo src={ "/sync-flow/branding/" (client) "/logo" } alt=(self.client_name);

@@ -9,6 +9,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
         "Connect your accounting",
         "Connectez votre comptabilité",
     ),
+    ("skip", "Skip to the content", "Aller au contenu"),
     ("lang.other", "Français", "English"),
     ("lang.label", "Language", "Langue"),
     (
