@@ -681,6 +681,37 @@ async fn a_xero_merchant_walks_the_flow_in_french() {
     .await;
 }
 
+/// A US merchant: QuickBooks computes the sales tax, so no rate table is offered.
+const QUICKBOOKS_US_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("sales", "sales", "Sales"),
+    ("sales", "refund", "Refunds"),
+    ("sales", "gratuity", "Gratuity Liability"),
+    ("payments", "cash", "Cash on Hand"),
+    ("payments", "payout", "Checking"),
+    ("fees", "paymentFee", "Payment Processing Fees"),
+];
+
+#[tokio::test]
+async fn a_quickbooks_merchant_walks_the_flow_in_english() {
+    walk(&Walk {
+        platform_key: "qhyg",
+        region: Region::Us,
+        french: false,
+        push_first: false,
+        redirect: false,
+        manage: false,
+        accounts: QUICKBOOKS_US_ACCOUNTS,
+        tax_rates: &[],
+        zero_rate: None,
+        supplier: "Payment Processor Inc",
+        new_customer: "Daily Takings",
+        new_accounts: &[("card", "Card Clearing (Bank)"), ("paypal", "PayPal")],
+        connected: "Connected to",
+        done: "All set",
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_quickbooks_merchant_walks_the_flow_in_french() {
     walk(&Walk {
@@ -690,14 +721,7 @@ async fn a_quickbooks_merchant_walks_the_flow_in_french() {
         push_first: true,
         redirect: true,
         manage: false,
-        accounts: &[
-            ("sales", "sales", "Sales"),
-            ("sales", "refund", "Refunds"),
-            ("sales", "gratuity", "Gratuity Liability"),
-            ("payments", "cash", "Cash on Hand"),
-            ("payments", "payout", "Checking"),
-            ("fees", "paymentFee", "Payment Processing Fees"),
-        ],
+        accounts: QUICKBOOKS_US_ACCOUNTS,
         // These books compute the tax themselves: no rate table is offered.
         tax_rates: &[],
         zero_rate: None,
