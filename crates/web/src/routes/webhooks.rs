@@ -536,7 +536,11 @@ pub async fn deliveries(
     }
     let page = state
         .store
-        .list_webhook_deliveries(client.id, DeliveryFilter { endpoint, status }, request)
+        .list_webhook_deliveries(client.id, DeliveryFilter {
+                endpoint,
+                status,
+                company: None,
+            }, request)
         .await?;
     Ok(Json(Paged::new(page, "/webhooks/deliveries", Into::into)))
 }
