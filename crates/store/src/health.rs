@@ -208,6 +208,7 @@ pub(crate) fn sync_columns_of_s(columns: &str) -> String {
 
 /// Failed syncs: refusals of an overlapping range (5080) wrote nothing and are the client's
 /// request being refused, not the merchant failing, so they do not count.
-pub(crate) const FAILED: &str = "s.status_code >= 4000 AND s.status_code <> 5080 AND s.completed IS NOT NULL";
+pub(crate) const FAILED: &str =
+    "s.status_code >= 4000 AND s.status_code <> 5080 AND s.completed IS NOT NULL";
 /// Successful syncs (`SUCCESS_CODES`).
 pub(crate) const SUCCEEDED: &str = "ok.status_code IN (2000, 2040)";

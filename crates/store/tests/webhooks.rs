@@ -547,10 +547,10 @@ async fn the_log_filters_and_pages(store: Arc<dyn Store>, _url: &str) {
                 .list_webhook_deliveries(
                     mine,
                     DeliveryFilter {
-                endpoint,
-                status,
-                company: None,
-            },
+                        endpoint,
+                        status,
+                        company: None,
+                    },
                     PageRequest { page, page_size },
                 )
                 .await

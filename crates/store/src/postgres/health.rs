@@ -10,8 +10,8 @@ use crate::{StoreError, SyncRun};
 use async_trait::async_trait;
 use domain::{ClientId, CompanyId};
 use jiff::Timestamp;
-use sqlx::Row;
 use sqlx::Postgres;
+use sqlx::Row;
 use sqlx::postgres::PgArguments;
 use uuid::Uuid;
 
