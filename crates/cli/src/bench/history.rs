@@ -148,7 +148,9 @@ pub async fn run(args: &HistoryArgs) -> anyhow::Result<Report> {
         Some(u) => u.clone(),
         None => format!("sqlite://{}", scratch.display()),
     };
-    let store = store::open(&url).await.context("opening the bench database")?;
+    let store = store::open(&url)
+        .await
+        .context("opening the bench database")?;
     let now = store::now();
     eprintln!(
         "history: seeding {} syncs over {} companies (and a tenth more of another client)…",
@@ -228,7 +230,12 @@ pub async fn run(args: &HistoryArgs) -> anyhow::Result<Report> {
         }
     })
     .await?;
-    results.push(Measurement::new("dashboard", args.syncs, dashboard, baseline));
+    results.push(Measurement::new(
+        "dashboard",
+        args.syncs,
+        dashboard,
+        baseline,
+    ));
     // The table's "orders" column holds the syncs stored; here each query's own time, in ms.
     println!("{:<28} {:>10} {:>12}", "query", "median ms", "baseline ms");
     for m in &results {

@@ -81,13 +81,16 @@ pub fn bars(days: &[Day], title: &str) -> Markup {
     );
     // Every label would crowd a long range: about ten along the axis.
     let label_every = days.len().div_ceil(10).max(1);
+    // Grid lines at 0, about half way and the top (a scale of 1 has no half).
+    let mut ticks = vec![0, top / 2, top];
+    ticks.dedup();
     html! {
         figure.chart {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img"
                 aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg" {
                 title id="chart-title" { (title) }
                 desc id="chart-desc" { (summary) }
-                @for tick in [0, top / 2, top] {
+                @for tick in ticks.iter().copied() {
                     line.grid x1=(LEFT) x2=(WIDTH) y1=(y(tick)) y2=(y(tick)) {}
                     text.axis x=(LEFT - 6.0) y=(y(tick) + 4.0) text-anchor="end" { (tick) }
                 }
