@@ -59,3 +59,36 @@ fn bench_mapping_refuses_a_non_sqlite_baseline() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("SQLite"));
 }
+
+#[test]
+fn bench_history_writes_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("history.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_commerce-sync"))
+        .args(["bench", "history", "--syncs", "2000", "--companies", "20"])
+        .args(["--repetitions", "1", "--json"])
+        .arg(&json)
+        .env_remove("COMMERCE_SYNC_DATABASE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("history/newest-page-1"), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["scenario"], "history");
+    let names: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"dashboard") && names.contains(&"one-company"),
+        "{names:?}"
+    );
+}

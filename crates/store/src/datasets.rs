@@ -255,6 +255,14 @@ pub trait DatasetStore {
     /// The kept body of an unfinished dataset.
     async fn dataset_body(&self, id: DatasetId) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// The company's newest datasets, if it is the client's (empty otherwise).
+    async fn recent_datasets(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        limit: u64,
+    ) -> Result<Vec<Dataset>, StoreError>;
+
     /// The dataset, if it belongs to this client's company.
     async fn dataset(
         &self,

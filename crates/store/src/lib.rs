@@ -16,6 +16,7 @@ mod connections;
 mod datasets;
 mod error;
 mod gauges;
+mod health;
 mod jobs;
 mod merchants;
 mod operator;
@@ -47,6 +48,10 @@ pub use datasets::{
 };
 pub use error::StoreError;
 pub use gauges::{GaugeStore, Gauges};
+pub use health::{
+    DailyStatusCount, DisabledCompany, FailingCompany, HealthStore, ListedSync, RelinkNeeded,
+    SyncSearch, SyncSearchPage, SyncSort,
+};
 pub use jobs::{Job, JobEnd, JobRecord, JobStore, NewJob};
 pub use merchants::MerchantStore;
 pub use operator::{ApiKeyInfo, OperatorStore, SyncFilter};
@@ -90,6 +95,7 @@ pub trait Store:
     + SupportUserStore
     + OperatorStore
     + GaugeStore
+    + HealthStore
     + Send
     + Sync
     + 'static

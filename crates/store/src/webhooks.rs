@@ -142,6 +142,8 @@ pub struct WebhookDelivery {
 pub struct DeliveryFilter {
     pub endpoint: Option<WebhookEndpointId>,
     pub status: Option<DeliveryStatus>,
+    /// Deliveries of this company's events (the Sync Health merchant page).
+    pub company: Option<CompanyId>,
 }
 
 /// A delivery a worker holds for one attempt: everything needed to send it.

@@ -546,7 +546,11 @@ async fn the_log_filters_and_pages(store: Arc<dyn Store>, _url: &str) {
             store
                 .list_webhook_deliveries(
                     mine,
-                    DeliveryFilter { endpoint, status },
+                    DeliveryFilter {
+                        endpoint,
+                        status,
+                        company: None,
+                    },
                     PageRequest { page, page_size },
                 )
                 .await

@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for AuthClient {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let address = crate::serve::peer(&parts.extensions).map(|p| p.ip());
         if let Some(ip) = address
-            && let Some(wait) = state.throttle.blocked(ip, Instant::now())
+            && let Some(wait) = state.throttle.blocked(&ip, Instant::now())
         {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -1,6 +1,6 @@
 //! The HTTP surface of commerce-sync: the Codat-compatible client API, its OpenAPI
-//! document, authentication, errors and request logging. Pages (Sync Flow, Sync Health)
-//! join here later.
+//! document, authentication, errors and request logging, and the pages (Sync Flow, Sync
+//! Health).
 
 pub mod auth;
 pub mod body;
@@ -53,6 +53,8 @@ pub struct AppState {
     pub connectors: Arc<engine::Connectors>,
     /// Wrong API keys per client address.
     pub throttle: Arc<throttle::Throttle>,
+    /// Failed Sync Health sign-ins per email and per address.
+    pub sign_in: Arc<pages::health::signin::SignInThrottle>,
     /// Where user-given URLs (webhooks, hledger) may point.
     pub outbound: platforms::outbound::Outbound,
 }
@@ -74,6 +76,7 @@ impl AppState {
             oauth: Arc::new(HashMap::new()),
             clock: Arc::new(domain::clock::SystemClock),
             throttle: Arc::default(),
+            sign_in: Arc::default(),
             outbound: platforms::outbound::Outbound::default(),
         }
     }
@@ -332,6 +335,12 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .route("/openapi.json", get(health::openapi));
+    // Sync Health: every page route comes from the one list the ownership test walks.
+    let mut api = api;
+    for route in pages::health::ROUTES {
+        api = api.route(route.path, (route.handler)());
+    }
+    let api = api.route("/health/{*rest}", get(pages::health::unknown));
     api.fallback(|| async {
         ApiError::new(
             axum::http::StatusCode::NOT_FOUND,

@@ -2,6 +2,7 @@
 //! noisy machine slows both alike and the ratio stays meaningful. Each scenario is a module;
 //! they share the report printed as a table and, with `--json`, written as a file.
 
+mod history;
 mod ingest;
 mod mapping;
 mod orders;
@@ -19,6 +20,8 @@ pub enum Scenario {
     Mapping(mapping::MappingArgs),
     /// Pushing orders over HTTP until stored, against raw multi-row INSERTs of the same rows.
     Ingest(ingest::IngestArgs),
+    /// The Sync Health history and dashboard queries over 100,000 syncs, against reading them all.
+    History(history::HistoryArgs),
 }
 
 /// Options every scenario takes.
@@ -98,6 +101,7 @@ pub async fn run(scenario: Scenario) -> anyhow::Result<()> {
     let (report, args) = match scenario {
         Scenario::Mapping(args) => (mapping::run(&args).await?, args.report),
         Scenario::Ingest(args) => (ingest::run(&args).await?, args.report),
+        Scenario::History(args) => (history::run(&args).await?, args.report),
     };
     print!("{}", table(&report));
     print!("{}", extras(&report));

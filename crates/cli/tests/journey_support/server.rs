@@ -85,6 +85,14 @@ impl Server {
         }
     }
 
+    /// The default SQLite database the server runs on, for operator commands beside it.
+    pub fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self._dir.path().join("data/commerce-sync.db").display()
+        )
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

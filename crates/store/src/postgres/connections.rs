@@ -8,13 +8,13 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
-const COLUMNS: &str = "n.id, n.company_id, n.platform_key, n.status, n.created, n.last_sync, \
+pub(super) const COLUMNS: &str = "n.id, n.company_id, n.platform_key, n.status, n.created, n.last_sync, \
                        n.error_message, n.error_status_code, n.errored_on";
 
 /// Joins a connection to its company so every query is scoped by the owning client.
 const OWNED: &str = "connections n JOIN companies c ON c.id = n.company_id";
 
-fn connection(row: PgRow) -> Result<Connection, StoreError> {
+pub(super) fn connection(row: PgRow) -> Result<Connection, StoreError> {
     ConnectionColumns {
         id: row.get("id"),
         company_id: row.get("company_id"),

@@ -142,6 +142,27 @@ impl DatasetStore for PostgresStore {
         )
     }
 
+    async fn recent_datasets(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        max: u64,
+    ) -> Result<Vec<Dataset>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM datasets d JOIN companies c ON c.id = d.company_id
+             WHERE d.company_id = $1 AND c.client_id = $2
+             ORDER BY d.requested DESC, d.id DESC LIMIT $3"
+        ))
+        .bind(company.0)
+        .bind(client.0)
+        .bind(i64::try_from(max).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(dataset)
+        .collect()
+    }
+
     async fn dataset(
         &self,
         client: ClientId,

@@ -7,6 +7,7 @@ mod configuration;
 mod connections;
 mod datasets;
 mod gauges;
+mod health;
 mod jobs;
 mod merchants;
 mod operator;

@@ -389,24 +389,28 @@ impl WebhookStore for PostgresStore {
         page: PageRequest,
     ) -> Result<Page<WebhookDelivery>, StoreError> {
         const WHERE: &str = "d.client_id = $1 AND ($2::uuid IS NULL OR d.endpoint_id = $2)
-                             AND ($3::text IS NULL OR d.status = $3)";
+                             AND ($3::text IS NULL OR d.status = $3)
+                             AND ($4::uuid IS NULL OR e.company_id = $4)";
         let endpoint = filter.endpoint.map(|e| e.0);
         let status = filter.status.map(DeliveryStatus::as_str);
+        let company = filter.company.map(|c| c.0);
         let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"
+            "SELECT COUNT(*) FROM {DELIVERY_FROM} WHERE {WHERE}"
         ))
         .bind(client.0)
         .bind(endpoint)
         .bind(status)
+        .bind(company)
         .fetch_one(&self.pool)
         .await?;
         let items = sqlx::query(&format!(
             "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE {WHERE}
-             ORDER BY d.created DESC, d.id DESC LIMIT $4 OFFSET $5"
+             ORDER BY d.created DESC, d.id DESC LIMIT $5 OFFSET $6"
         ))
         .bind(client.0)
         .bind(endpoint)
         .bind(status)
+        .bind(company)
         .bind(i64::from(page.page_size))
         .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)

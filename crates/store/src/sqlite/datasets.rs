@@ -146,6 +146,27 @@ impl DatasetStore for SqliteStore {
         )
     }
 
+    async fn recent_datasets(
+        &self,
+        client: ClientId,
+        company: CompanyId,
+        max: u64,
+    ) -> Result<Vec<Dataset>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM datasets d JOIN companies c ON c.id = d.company_id
+             WHERE d.company_id = ? AND c.client_id = ?
+             ORDER BY d.requested DESC, d.id DESC LIMIT ?"
+        ))
+        .bind(company.to_string())
+        .bind(client.to_string())
+        .bind(i64::try_from(max).unwrap_or(i64::MAX))
+        .fetch_all(&self.reader)
+        .await?
+        .into_iter()
+        .map(dataset)
+        .collect()
+    }
+
     async fn dataset(
         &self,
         client: ClientId,

@@ -429,17 +429,20 @@ impl WebhookStore for SqliteStore {
         page: PageRequest,
     ) -> Result<Page<WebhookDelivery>, StoreError> {
         const WHERE: &str = "d.client_id = ? AND (? IS NULL OR d.endpoint_id = ?)
-                             AND (? IS NULL OR d.status = ?)";
+                             AND (? IS NULL OR d.status = ?) AND (? IS NULL OR e.company_id = ?)";
         let endpoint = filter.endpoint.map(|e| e.to_string());
         let status = filter.status.map(DeliveryStatus::as_str);
+        let company = filter.company.map(|c| c.to_string());
         let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM webhook_deliveries d WHERE {WHERE}"
+            "SELECT COUNT(*) FROM {DELIVERY_FROM} WHERE {WHERE}"
         ))
         .bind(client.to_string())
         .bind(&endpoint)
         .bind(&endpoint)
         .bind(status)
         .bind(status)
+        .bind(&company)
+        .bind(&company)
         .fetch_one(&self.reader)
         .await?;
         let items = sqlx::query(&format!(
@@ -451,6 +454,8 @@ impl WebhookStore for SqliteStore {
         .bind(&endpoint)
         .bind(status)
         .bind(status)
+        .bind(&company)
+        .bind(&company)
         .bind(i64::from(page.page_size))
         .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
         .fetch_all(&self.reader)

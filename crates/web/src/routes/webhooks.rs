@@ -536,7 +536,15 @@ pub async fn deliveries(
     }
     let page = state
         .store
-        .list_webhook_deliveries(client.id, DeliveryFilter { endpoint, status }, request)
+        .list_webhook_deliveries(
+            client.id,
+            DeliveryFilter {
+                endpoint,
+                status,
+                company: None,
+            },
+            request,
+        )
         .await?;
     Ok(Json(Paged::new(page, "/webhooks/deliveries", Into::into)))
 }
@@ -570,11 +578,22 @@ pub async fn redeliver(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<WebhookDeliveryBody>), ApiError> {
     let id = delivery_id(&id)?;
+    let fresh = redeliver_delivery(&state, client.id, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(fresh.into())))
+}
+
+/// Queues the client's delivery `id` again (a new delivery of the same event): the API's
+/// redeliver and the Sync Health merchant page both come here.
+pub(crate) async fn redeliver_delivery(
+    state: &AppState,
+    client: domain::ClientId,
+    id: store::WebhookDeliveryId,
+) -> Result<store::WebhookDelivery, ApiError> {
     let fresh = state
         .store
-        .redeliver_webhook(client.id, id, store::now())
+        .redeliver_webhook(client, id, store::now())
         .await?
         .ok_or_else(|| delivery_not_found(id))?;
     tracing::info!(delivery_id = %id, new_delivery_id = %fresh.id, "webhook redelivery queued");
-    Ok((StatusCode::ACCEPTED, Json(fresh.into())))
+    Ok(fresh)
 }
