@@ -5,26 +5,27 @@
 //! writes the push items not yet written, looking up any whose outcome is unknown (started,
 //! never finished) by its key before writing it again: the books get each document once.
 
-use crate::connectors::{ConnectError, Connectors, live_accounting};
+use crate::connectors::Connectors;
 use crate::events::{Event, Events};
 use crate::period_records::{self, LoadError};
+use crate::push_results::{error_result, posted_changes, push_failure, push_item, written};
 use crate::status::{self, failure, success};
 use crate::stored_document;
+use crate::sync_failures::{check_connections, connect_failure, mapping_failure, platform_failure};
 use domain::clock::Clock;
 use domain::config::{ConfigDocument, typed_schedule};
-use domain::documents::Document;
-use domain::mapping::{MappingError, MappingSettings, SyncedState, map_days, split_by_day};
+use domain::mapping::{MappingSettings, map_days, split_by_day};
 use domain::period::{PeriodError, Schedule, check_instant};
 use domain::preview::Platform;
-use domain::{ClientId, CompanyId, Connection, ConnectionStatus, PlatformKey};
+use domain::{ClientId, CompanyId, Connection};
 use jiff::{SignedDuration, Timestamp};
-use platforms::{AccountingPlatform, PlatformError, WrittenDocument};
+use platforms::AccountingPlatform;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use store::{
-    NewPushItem, NewSync, PostedChanges, PushItem, PushResult, PushStatus, ScheduleState, Store,
-    StoreError, SyncKind, SyncOutcome, SyncRun,
+    NewSync, PushItem, PushResult, PushStatus, ScheduleState, Store, StoreError, SyncKind,
+    SyncOutcome, SyncRun,
 };
 use uuid::Uuid;
 
@@ -513,198 +514,6 @@ impl SyncRunner {
             }
         }
         Ok(None)
-    }
-}
-
-/// The live accounting connection, or why the sync cannot run.
-fn check_connections(connections: &[Connection]) -> Result<&Connection, SyncOutcome> {
-    let accounting = live_accounting(connections);
-    let Some(accounting) = accounting else {
-        return Err(failure(
-            status::CONFIGURATION_ERROR,
-            "No accounting platform is connected: connect Xero, QuickBooks Online or hledger.",
-            None,
-            false,
-        ));
-    };
-    let name = accounting.platform_key.integration().name;
-    match accounting.status {
-        ConnectionStatus::Linked => {}
-        ConnectionStatus::Deauthorized => {
-            return Err(failure(
-                status::DEAUTHORIZED,
-                format!("The connection to {name} is no longer authorized: reconnect it."),
-                accounting.error.as_ref().map(|e| e.message.clone()),
-                false,
-            ));
-        }
-        _ => {
-            return Err(failure(
-                status::CONFIGURATION_ERROR,
-                format!("The connection to {name} is not authorized yet: finish connecting it."),
-                None,
-                false,
-            ));
-        }
-    }
-    let commerce = connections
-        .iter()
-        .any(|c| c.platform_key == PlatformKey::Commerce && c.status == ConnectionStatus::Linked);
-    if !commerce {
-        return Err(failure(
-            status::CONFIGURATION_ERROR,
-            "The commerce connection is missing or unlinked: create it (platform key cmrc).",
-            None,
-            false,
-        ));
-    }
-    Ok(accounting)
-}
-
-fn connect_failure(platform: PlatformKey, e: ConnectError) -> SyncOutcome {
-    let name = platform.integration().name;
-    match e {
-        ConnectError::NoCredentials | ConnectError::Unreadable(_) => failure(
-            status::DEAUTHORIZED,
-            format!("The connection to {name} must be authorized again: reconnect it."),
-            Some(e.to_string()),
-            false,
-        ),
-        other => failure(status::SERVER_ERROR, other.to_string(), None, false),
-    }
-}
-
-/// A platform error met before anything was written.
-fn platform_failure(name: &str, e: &PlatformError, data_pushed: bool) -> SyncOutcome {
-    match e {
-        PlatformError::Deauthorized { reason } | PlatformError::Unauthorized(reason) => failure(
-            status::DEAUTHORIZED,
-            format!("{name} no longer accepts our connection: reconnect it."),
-            Some(reason.clone()),
-            data_pushed,
-        ),
-        _ if is_subscription_expired(e) => failure(
-            status::SUBSCRIPTION_EXPIRED,
-            format!("The {name} subscription has expired: renew it, then retry."),
-            Some(e.to_string()),
-            data_pushed,
-        ),
-        _ => failure(
-            status::SERVER_ERROR,
-            format!("{name} could not be reached; the next sync tries again."),
-            Some(e.to_string()),
-            data_pushed,
-        ),
-    }
-}
-
-/// Xero answers a lapsed organisation as read-only, QuickBooks names the subscription.
-fn is_subscription_expired(e: &PlatformError) -> bool {
-    let text = e.to_string().to_ascii_lowercase();
-    text.contains("subscription") || text.contains("read-only") || text.contains("read only")
-}
-
-fn mapping_failure(e: &MappingError) -> SyncOutcome {
-    match e {
-        MappingError::Overflow { .. } => failure(
-            status::DATA_PROCESSING_ERROR,
-            "The day's amounts are too large to process; support has the detail.",
-            Some(e.to_string()),
-            false,
-        ),
-        other => failure(status::CONFIGURATION_ERROR, other.to_string(), None, false),
-    }
-}
-
-fn push_item(d: &Document) -> NewPushItem {
-    NewPushItem {
-        key: Uuid::new_v4(),
-        document_key: d.key.full(),
-        kind: d.kind.as_str().to_owned(),
-        document: stored_document::to_json(d),
-    }
-}
-
-/// Entries of `after` that differ from `before`: what the run posts.
-fn posted_changes(before: &SyncedState, after: &SyncedState) -> PostedChanges {
-    PostedChanges {
-        records: after
-            .records
-            .iter()
-            .filter(|(k, v)| before.records.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        revisions: after
-            .revisions
-            .iter()
-            .filter(|(k, v)| before.revisions.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
-    }
-}
-
-fn written(w: &WrittenDocument) -> PushResult {
-    PushResult {
-        status: PushStatus::Success,
-        status_code: 200,
-        platform_id: Some(w.platform_id.clone()),
-        platform_number: w.number.clone(),
-        platform_status: w.status.clone(),
-        error_message: None,
-        validation: None,
-    }
-}
-
-fn push_failure(
-    code: u16,
-    status: PushStatus,
-    message: String,
-    validation: Option<serde_json::Value>,
-) -> PushResult {
-    PushResult {
-        status,
-        status_code: code,
-        platform_id: None,
-        platform_number: None,
-        platform_status: None,
-        error_message: Some(message),
-        validation,
-    }
-}
-
-/// A failed write as a push item shows it (Codat's validation shape for refusals).
-fn error_result(document: &Document, e: &PlatformError) -> PushResult {
-    match e {
-        PlatformError::Validation {
-            problem,
-            merchant_message,
-            platform_message,
-        } => push_failure(
-            400,
-            PushStatus::Failed,
-            merchant_message.clone(),
-            Some(serde_json::json!({
-                "errors": [{
-                    "itemId": document.key.full(),
-                    "message": platform_message,
-                    "validatorName": format!("{problem:?}"),
-                }],
-                "warnings": [],
-            })),
-        ),
-        PlatformError::OutcomeUnknown(_) => {
-            push_failure(504, PushStatus::TimedOut, e.to_string(), None)
-        }
-        PlatformError::Deauthorized { .. } | PlatformError::Unauthorized(_) => {
-            push_failure(401, PushStatus::Failed, e.to_string(), None)
-        }
-        PlatformError::RateLimited { .. } => {
-            push_failure(429, PushStatus::Failed, e.to_string(), None)
-        }
-        PlatformError::Transient(_) => push_failure(503, PushStatus::Failed, e.to_string(), None),
-        PlatformError::Unsupported(_) | PlatformError::Protocol(_) => {
-            push_failure(502, PushStatus::Failed, e.to_string(), None)
-        }
     }
 }
 
