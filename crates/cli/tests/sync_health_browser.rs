@@ -247,6 +247,10 @@ async fn support_finds_a_failed_sync_fixes_its_cause_and_retries_it() {
         "the platform's reason is shown: {sync_page}"
     );
     assert!(sync_page.contains("Retry the"), "{sync_page}");
+    assert!(
+        sync_page.contains("The configuration this sync ran with"),
+        "the run's own configuration is shown: {sync_page}"
+    );
     b.assert_accessible("a failed sync").await;
     b.screenshot(&shot("health-sync-failed.png")).await;
 

@@ -169,6 +169,14 @@ impl SyncRunner {
             );
             return Ok((o, Some(client)));
         };
+        // What this run maps by, kept for support: the merchant may change it afterwards.
+        self.store
+            .record_sync_configuration(
+                sync.id,
+                config.version,
+                &domain::config::to_current_json(&config.document),
+            )
+            .await?;
         let connector = match self.connectors.connector(client, company, accounting).await {
             Ok(c) => c,
             Err(e) => return Ok((connect_failure(accounting.platform_key, e), Some(client))),

@@ -31,6 +31,7 @@ mod reference_data;
 mod rows;
 pub mod sqlite;
 mod support_users;
+mod sync_configurations;
 mod sync_rows;
 mod syncs;
 pub mod testing;
@@ -61,6 +62,7 @@ pub use record_changes::RecordChanges;
 pub use records::{ApplyCounts, RecordChange, RecordHistory, RecordStore, StoredRecord};
 pub use reference_data::{ReferenceDataStore, StoredReferenceData};
 pub use support_users::{SupportUser, SupportUserStore, normalize_email};
+pub use sync_configurations::SyncConfigurationStore;
 pub use syncs::{
     NewPushItem, NewSync, PostedChanges, PushItem, PushItemPage, PushResult, PushStatus,
     RUNNING_CODES, SUCCESS_CODES, ScheduleState, SyncKind, SyncOutcome, SyncRun, SyncStore,
@@ -88,6 +90,7 @@ pub trait Store:
     + RecordChanges
     + JobStore
     + SyncStore
+    + SyncConfigurationStore
     + WebhookStore
     + PageSessionStore
     + MerchantStore

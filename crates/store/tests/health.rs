@@ -321,3 +321,30 @@ async fn check(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(about_theirs.total, 0);
 }
+
+#[tokio::test]
+async fn a_sync_keeps_the_configuration_it_ran_with() {
+    for db in store::testing::TestDatabase::both().await {
+        let store = store::open(&db.url).await.expect("open");
+        let client = store.ensure_client("pos").await.unwrap().id;
+        let shop = company(&store, client, "Shop").await;
+        let id = sync(&store, shop, 10 * DAY, 2000).await;
+        assert_eq!(store.sync_configuration(id).await.unwrap(), None);
+        let first = serde_json::json!({"enable": true, "schedule": {"syncHour": 2}});
+        store
+            .record_sync_configuration(id, 3, &first)
+            .await
+            .unwrap();
+        let later = serde_json::json!({"enable": false});
+        store
+            .record_sync_configuration(id, 4, &later)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.sync_configuration(id).await.unwrap(),
+            Some((3, first)),
+            "a resumed run keeps what it first recorded ({})",
+            store.backend().as_str()
+        );
+    }
+}

@@ -21,6 +21,7 @@ mod record_changes;
 mod records;
 mod reference_data;
 mod support_users;
+mod sync_configurations;
 mod syncs;
 mod webhooks;
 

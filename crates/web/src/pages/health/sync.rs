@@ -18,7 +18,7 @@ use domain::config::to_current_json;
 use domain::{Connection, PlatformKey};
 use engine::sync_run::{SYNC_JOB, SyncJob};
 use maud::html;
-use store::{PushItem, PushStatus, StoredConfig, SyncRun};
+use store::{PushItem, PushStatus, SyncRun};
 
 /// Seconds between reloads while the sync or its retry runs.
 const RELOAD_SECONDS: u32 = 5;
@@ -88,7 +88,7 @@ pub async fn page(
         .ok()
         .flatten()
         .unwrap_or_default();
-    let config = match state.store.config(client, sync.company_id).await {
+    let config = match shown_configuration(&state, client, &sync).await {
         Ok(config) => config,
         Err(e) => return ctx.failure("reading the configuration", e),
     };
@@ -178,7 +178,7 @@ pub async fn page(
             }
         }
         h2 { "Configuration" }
-        (configuration(&sync, config.as_ref()))
+        (configuration(&sync, &config))
     };
     if running {
         ctx.refreshing_page(RELOAD_SECONDS, &title, content)
@@ -187,27 +187,74 @@ pub async fn page(
     }
 }
 
-/// The configuration section: the store keeps the current document only (no history), so
-/// it is shown as current, with a warning when it changed after the sync ran.
-fn configuration(sync: &SyncRun, config: Option<&StoredConfig>) -> maud::Markup {
+/// The configuration a sync's page shows: the one the run recorded, or, for runs from before
+/// runs recorded it (or that stopped before reading it), the merchant's current one.
+pub enum ShownConfiguration {
+    AsRun {
+        version: u64,
+        document: serde_json::Value,
+    },
+    Current {
+        version: u64,
+        updated: jiff::Timestamp,
+        document: serde_json::Value,
+    },
+    Missing,
+}
+
+impl ShownConfiguration {
+    fn version_and_document(&self) -> Option<(u64, &serde_json::Value)> {
+        match self {
+            Self::AsRun { version, document }
+            | Self::Current {
+                version, document, ..
+            } => Some((*version, document)),
+            Self::Missing => None,
+        }
+    }
+}
+
+pub async fn shown_configuration(
+    state: &AppState,
+    client: domain::ClientId,
+    sync: &SyncRun,
+) -> Result<ShownConfiguration, store::StoreError> {
+    if let Some((version, document)) = state.store.sync_configuration(sync.id).await? {
+        return Ok(ShownConfiguration::AsRun { version, document });
+    }
+    Ok(match state.store.config(client, sync.company_id).await? {
+        Some(config) => ShownConfiguration::Current {
+            version: config.version,
+            updated: config.updated,
+            document: to_current_json(&config.document),
+        },
+        None => ShownConfiguration::Missing,
+    })
+}
+
+/// The configuration section, saying which configuration it is.
+fn configuration(sync: &SyncRun, config: &ShownConfiguration) -> maud::Markup {
     html! {
         @match config {
-            None => { p { "The merchant has no configuration." } }
-            Some(config) => {
+            ShownConfiguration::Missing => { p { "The merchant has no configuration." } }
+            ShownConfiguration::AsRun { version, .. } => {
+                p.status-ok { "The configuration this sync ran with (version " (version) ")." }
+            }
+            ShownConfiguration::Current { version, updated, .. } => {
                 p {
-                    "The merchant's configuration as it is now (version " (config.version) ", saved "
-                    (when(config.updated)) "). Earlier versions are not kept, so this is not necessarily the one the sync ran with."
+                    "This sync did not record its configuration (it ran before runs kept it, or stopped before reading it); this is the merchant's configuration as it is now (version " (version) ", saved "
+                    (when(*updated)) ")."
                 }
-                @if sync.started.is_some_and(|s| config.updated > s) {
+                @if sync.started.is_some_and(|s| *updated > s) {
                     p.status-bad { "It was changed after this sync started." }
-                } @else {
-                    p.status-ok { "It has not changed since this sync started." }
                 }
-                p { a.button.secondary href={ "/health/syncs/" (sync.id) "/configuration.json" } download { "Download as JSON" } }
-                details {
-                    summary { "Show the configuration" }
-                    pre.json { (serde_json::to_string_pretty(&to_current_json(&config.document)).unwrap_or_default()) }
-                }
+            }
+        }
+        @if let Some((_, document)) = config.version_and_document() {
+            p { a.button.secondary href={ "/health/syncs/" (sync.id) "/configuration.json" } download { "Download as JSON" } }
+            details {
+                summary { "Show the configuration" }
+                pre.json { (serde_json::to_string_pretty(document).unwrap_or_default()) }
             }
         }
     }
@@ -225,19 +272,19 @@ pub async fn configuration_json(
         Ok(sync) => sync,
         Err(refused) => return refused,
     };
-    let config = match state.store.config(ctx.client(), sync.company_id).await {
-        Ok(Some(config)) => config,
-        Ok(None) => {
-            return super::message_page(
-                StatusCode::NOT_FOUND,
-                Some(&ctx.session),
-                "No configuration",
-                "This merchant has not saved a configuration yet.",
-            );
-        }
+    let config = match shown_configuration(&state, ctx.client(), &sync).await {
+        Ok(config) => config,
         Err(e) => return ctx.failure("reading the configuration", e),
     };
-    let body = serde_json::to_string_pretty(&to_current_json(&config.document)).unwrap_or_default();
+    let Some((version, document)) = config.version_and_document() else {
+        return super::message_page(
+            StatusCode::NOT_FOUND,
+            Some(&ctx.session),
+            "No configuration",
+            "This merchant has not saved a configuration yet.",
+        );
+    };
+    let body = serde_json::to_string_pretty(document).unwrap_or_default();
     let mut response = (StatusCode::OK, body).into_response();
     let h = response.headers_mut();
     h.insert(
@@ -246,7 +293,7 @@ pub async fn configuration_json(
     );
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"configuration-{}-v{}.json\"",
-        sync.company_id, config.version
+        sync.company_id, version
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
