@@ -179,3 +179,22 @@ pub async fn save(
     tracing::info!(company_id = %company, version = saved.version, "configuration saved");
     Ok(saved)
 }
+
+/// Switches the company's sync on or off: its stored configuration saved again with `enable`
+/// set, through [`save`] (every rule checked). `None` when it has no configuration yet. A
+/// newer version is also what lets the scheduler restart a sync that stopped itself.
+pub async fn set_enabled(
+    state: &AppState,
+    client: ClientId,
+    company: CompanyId,
+    enabled: bool,
+) -> Result<Option<StoredConfig>, ApiError> {
+    let Some(stored) = state.store.config(client, company).await? else {
+        return Ok(None);
+    };
+    let mut document = to_current_json(&stored.document);
+    document["enable"] = Value::Bool(enabled);
+    save(state, client, company, &document, None)
+        .await
+        .map(Some)
+}

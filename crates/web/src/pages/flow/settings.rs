@@ -7,13 +7,13 @@ use super::accounting::reread;
 use super::render::form_expired;
 use super::stages::Stage;
 use crate::AppState;
-use crate::routes::configuration::save;
+use crate::routes::configuration::set_enabled;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ConnectionStatus;
-use domain::config::{ConfigDocument, to_current_json, typed_schedule};
+use domain::config::{ConfigDocument, typed_schedule};
 use engine::connectors::live_accounting;
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -90,8 +90,12 @@ pub async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Response 
     let next = next_sync(&state, &ctx, &stored.document).await;
     let notice = ctx.take_notice(&state).await;
     let t = &ctx.texts;
-    let on = stored.document.enable == Some(true)
-        && progress.as_ref().is_none_or(|p| p.disabled_at.is_none());
+    // A sync that stopped itself counts as on again once a newer configuration is saved (the
+    // scheduler restarts it at its next check).
+    let stopped = progress.as_ref().is_some_and(|p| {
+        p.disabled_at.is_some() && p.config_version.is_none_or(|v| stored.version <= v)
+    });
+    let on = stored.document.enable == Some(true) && !stopped;
     let csrf = ctx.session.data.csrf.clone();
     let action = |name: &str, label: String, class: &str| -> Markup {
         html! {
@@ -216,27 +220,8 @@ pub async fn settings_action(
         .unwrap_or("");
     let notice = match name.as_str() {
         "enable" | "disable" => {
-            let Ok(Some(stored)) = state.store.config(client, company).await else {
-                return ctx.to("settings");
-            };
-            let mut document = to_current_json(&stored.document);
-            document["enable"] = serde_json::Value::Bool(name == "enable");
-            if let Err(e) = save(&state, client, company, &document, None).await {
+            if let Err(e) = set_enabled(&state, client, company, name == "enable").await {
                 return ctx.failure("switching the sync", e.message);
-            }
-            if name == "enable" {
-                // Turning it on again after the automatic stop starts counting afresh.
-                if let Ok(mut progress) = state.store.schedule_state(company).await
-                    && progress.disabled_at.is_some()
-                {
-                    progress.disabled_at = None;
-                    progress.disabled_reason = None;
-                    progress.consecutive_failures = 0;
-                    let _ = state
-                        .store
-                        .put_schedule_state(company, progress, state.clock.now())
-                        .await;
-                }
             }
             t.t("settings.saved")
         }

@@ -7,14 +7,14 @@
 use super::words::{badge, duration, when};
 use super::{ActionForm, Ctx, signed_in};
 use crate::AppState;
-use crate::routes::configuration::save;
+use crate::routes::configuration::set_enabled;
 use crate::routes::webhooks::redeliver_delivery;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::config::{ConfigDocument, to_current_json, typed_schedule};
+use domain::config::{ConfigDocument, typed_schedule};
 use domain::{Company, PageRequest};
 use maud::{Markup, html};
 use store::{DeliveryFilter, ScheduleState, StoredConfig};
@@ -306,23 +306,9 @@ pub async fn enable(
     }
     let (client, id) = (ctx.client(), company.id);
     let to = format!("/health/companies/{id}");
-    let stored = match state.store.config(client, id).await {
-        Ok(Some(stored)) => stored,
-        Ok(None) => {
-            return ctx
-                .redirect_with(
-                    &state,
-                    &to,
-                    "Not enabled: the merchant has no configuration yet.".to_owned(),
-                )
-                .await;
-        }
-        Err(e) => return ctx.failure("reading the configuration", e),
-    };
-    let mut document = to_current_json(&stored.document);
-    document["enable"] = serde_json::Value::Bool(true);
-    let notice = match save(&state, client, id, &document, None).await {
-        Ok(saved) => {
+    let notice = match set_enabled(&state, client, id, true).await {
+        Ok(None) => "Not enabled: the merchant has no configuration yet.".to_owned(),
+        Ok(Some(saved)) => {
             tracing::info!(company_id = %id, version = saved.version, user = %ctx.session.data.email, "sync health: sync enabled again");
             "The sync is on again; the schedule resumes at its next check.".to_owned()
         }
