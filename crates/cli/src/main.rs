@@ -80,7 +80,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    settings::init_logging(cli.log_format);
+    // A bench runs the server in-process: its INFO line per request would bury the progress
+    // and the report, so benches log warnings only unless RUST_LOG asks for more.
+    let default_filter = match cli.command {
+        Command::Bench { .. } => "warn",
+        _ => "info,sqlx=warn",
+    };
+    settings::init_logging(cli.log_format, default_filter);
     // Pure and offline: no runtime, no database.
     let cli = match cli.command {
         Command::Preview(args) => return preview::run(args),

@@ -92,3 +92,36 @@ fn bench_history_writes_its_figures() {
         "{names:?}"
     );
 }
+
+/// A bench runs the server in-process; without RUST_LOG its per-request INFO lines stay out,
+/// the report goes to stdout alone and the progress to stderr.
+#[test]
+fn bench_ingest_prints_its_report_and_progress_without_request_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("ingest.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_commerce-sync"))
+        .args(["bench", "ingest", "--orders", "1000", "--backend", "sqlite"])
+        .arg("--json")
+        .arg(&json)
+        .env_remove("RUST_LOG")
+        .env_remove("COMMERCE_SYNC_DATABASE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("baseline orders/s"), "{stdout}");
+    assert!(stdout.contains("ingest/sqlite"), "{stdout}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains("INFO"), "a log line at INFO: {text}");
+        assert!(!text.contains("answered"), "a request log line: {text}");
+    }
+    // Not a terminal here: plain lines, the last at 100%.
+    assert!(
+        stderr.contains("orders stored: 1000/1000 (100%)"),
+        "{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["results"][0]["orders"], 1000);
+}

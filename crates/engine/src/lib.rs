@@ -31,6 +31,7 @@ pub mod stored_document;
 mod sync_failures;
 pub mod sync_run;
 pub mod sync_status;
+pub mod sync_timing;
 pub mod webhooks;
 pub mod worker;
 

@@ -12,6 +12,7 @@ use crate::push_results::{error_result, posted_changes, push_failure, push_item,
 use crate::status::{self, failure, success};
 use crate::stored_document;
 use crate::sync_failures::{check_connections, connect_failure, mapping_failure, platform_failure};
+use crate::sync_timing::{Phase, SyncTimings};
 use domain::clock::Clock;
 use domain::config::{ConfigDocument, typed_schedule};
 use domain::mapping::{MappingSettings, map_days, split_by_day};
@@ -23,6 +24,7 @@ use platforms::AccountingPlatform;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 use store::{
     NewSync, PushItem, PushResult, PushStatus, ScheduleState, Store, StoreError, SyncKind,
     SyncOutcome, SyncRun,
@@ -50,18 +52,22 @@ pub struct SyncJob {
     pub retry: bool,
 }
 
-/// One line per finished sync: support finds a failure by company or sync id, with its code
-/// and reason, at WARN; a success at INFO.
-fn log_outcome(sync: &SyncRun, outcome: &SyncOutcome) {
+/// Every finished sync logs one INFO line with its code, what it wrote and where its time
+/// went (slow syncs are found by grepping one line); a failure adds a WARN line with its
+/// reason, so support finds it by company or sync id.
+fn log_outcome(sync: &SyncRun, outcome: &SyncOutcome, timings: &SyncTimings) {
     let (company, code) = (sync.company_id, outcome.status_code);
     crate::metrics::global().sync_finished(code);
     if outcome.status_code >= 4000 {
         tracing::warn!(company_id = %company, sync_id = %sync.id, status_code = code,
             reason = outcome.error_message.as_deref().unwrap_or(""),
             detail = outcome.exception_message.as_deref().unwrap_or(""), "sync failed");
-    } else {
-        tracing::info!(company_id = %company, sync_id = %sync.id, status_code = code, "sync finished");
     }
+    let t = timings.summary(Instant::now());
+    tracing::info!(company_id = %company, sync_id = %sync.id, status_code = code,
+        documents_written = t.documents_written, total_ms = t.total_ms,
+        mapping_ms = t.mapping_ms, planning_ms = t.planning_ms, writing_ms = t.writing_ms,
+        "sync finished");
 }
 
 /// The job kind of syncs.
@@ -87,6 +93,7 @@ impl SyncRunner {
         job: &SyncJob,
         lost: &AtomicBool,
     ) -> Result<(), RunError> {
+        let mut timings = SyncTimings::new(Instant::now());
         let kind = SyncKind::parse(&job.kind).unwrap_or(SyncKind::Scheduled);
         let sync = match self.store.sync_run(company, job.sync_id).await? {
             Some(s) => s,
@@ -106,7 +113,7 @@ impl SyncRunner {
             return Ok(());
         }
         self.store.start_sync(sync.id, self.clock.now()).await?;
-        let (outcome, client) = self.execute(&sync, lost).await?;
+        let (outcome, client) = self.execute(&sync, lost, &mut timings).await?;
         if lost.load(Ordering::SeqCst) {
             // Another worker owns the sync now; it finishes it.
             return Ok(());
@@ -118,7 +125,7 @@ impl SyncRunner {
         self.store
             .finish_sync(sync.id, outcome.clone(), schedule.clone(), self.clock.now())
             .await?;
-        log_outcome(&sync, &outcome);
+        log_outcome(&sync, &outcome, &timings);
         if let Some(client) = client {
             let finished = SyncRun {
                 outcome: outcome.clone(),
@@ -140,6 +147,7 @@ impl SyncRunner {
         &self,
         sync: &SyncRun,
         lost: &AtomicBool,
+        timings: &mut SyncTimings,
     ) -> Result<(SyncOutcome, Option<ClientId>), RunError> {
         let company = sync.company_id;
         let Some(client) = self.store.company_owner(company).await? else {
@@ -189,13 +197,14 @@ impl SyncRunner {
                     &config.document,
                     accounting,
                     connector.as_ref(),
+                    timings,
                 )
                 .await?
         {
             return Ok((o, Some(client)));
         }
         let o = self
-            .push(sync, connector.as_ref(), accounting, lost)
+            .push(sync, connector.as_ref(), accounting, lost, timings)
             .await?;
         if o.status_code == status::DEAUTHORIZED {
             self.connectors.forget(accounting.id);
@@ -211,8 +220,10 @@ impl SyncRunner {
         document: &ConfigDocument,
         accounting: &Connection,
         connector: &dyn AccountingPlatform,
+        timings: &mut SyncTimings,
     ) -> Result<Option<SyncOutcome>, RunError> {
         let company = sync.company_id;
+        let mapping = Instant::now();
         let reference = match connector.reference_data().await {
             Ok(r) => r,
             Err(e) => return Ok(Some(platform_failure(connector.name(), &e, false))),
@@ -299,7 +310,9 @@ impl SyncRunner {
             .store
             .posted_state(company, &loaded.record_keys, &labels)
             .await?;
-        let output = match map_days(&settings, &company.to_string(), &days, &posted) {
+        let output = map_days(&settings, &company.to_string(), &days, &posted);
+        timings.since(Phase::Mapping, mapping);
+        let output = match output {
             Ok(o) => o,
             Err(e) => return Ok(Some(mapping_failure(&e))),
         };
@@ -326,6 +339,7 @@ impl SyncRunner {
         let items = output.documents.iter().map(push_item).collect();
         let changes = posted_changes(&posted, &output.state);
         let changes_since = read_at - CHANGES_MARGIN;
+        let planning = Instant::now();
         self.store
             .plan_sync(
                 sync.id,
@@ -336,6 +350,7 @@ impl SyncRunner {
                 self.clock.now(),
             )
             .await?;
+        timings.since(Phase::Planning, planning);
         Ok(None)
     }
 
@@ -347,8 +362,10 @@ impl SyncRunner {
         connector: &dyn AccountingPlatform,
         accounting: &Connection,
         lost: &AtomicBool,
+        timings: &mut SyncTimings,
     ) -> Result<SyncOutcome, RunError> {
         let company = sync.company_id;
+        let writing = Instant::now();
         let mut failed: Vec<(PushItem, PushResult)> = Vec::new();
         let mut deauthorized = None;
         for item in self.store.unfinished_push_items(company).await? {
@@ -356,6 +373,9 @@ impl SyncRunner {
                 break;
             }
             let result = self.write_item(&item, connector).await?;
+            if result.status == PushStatus::Success {
+                timings.written();
+            }
             if result.status_code == 401 {
                 deauthorized = result.error_message.clone();
             }
@@ -366,6 +386,7 @@ impl SyncRunner {
                 break;
             }
         }
+        timings.since(Phase::Writing, writing);
         let items = self.store.sync_push_items(sync.id).await?;
         let written = items.iter().any(|i| i.result.status == PushStatus::Success);
         if let Some(reason) = deauthorized {

@@ -7,6 +7,7 @@
 //! validation; only the inserts are on its clock. ratio = our orders/s ÷ raw orders/s.
 
 use super::orders::{Batch, KINDS};
+use super::progress::Progress;
 use super::{Measurement, Report, ReportArgs, percentile, rss};
 use anyhow::{Context, bail, ensure};
 use base64::Engine;
@@ -137,6 +138,7 @@ struct Run {
     post_ms: Mutex<Vec<f64>>,
     complete_ms: Mutex<Vec<f64>>,
     rss_at: Mutex<[Option<f64>; 3]>,
+    progress: Progress,
 }
 
 /// Starts the server over `url` and pushes every order through it.
@@ -169,6 +171,7 @@ async fn push_over_http(args: &IngestArgs, url: &str) -> anyhow::Result<HttpRun>
         post_ms: Mutex::default(),
         complete_ms: Mutex::default(),
         rss_at: Mutex::default(),
+        progress: Progress::new("orders stored", args.orders),
     });
     let peak_resettable = rss::reset_peak();
     let sampled_peak = Arc::new(Mutex::new(0f64));
@@ -270,6 +273,7 @@ async fn client(run: Arc<Run>) -> anyhow::Result<()> {
         }
         let stored = run.stored.fetch_add(count, Ordering::Relaxed) + count;
         note_memory(&run, stored);
+        run.progress.inc(count);
     }
 }
 

@@ -6,6 +6,7 @@ mod history;
 mod ingest;
 mod mapping;
 mod orders;
+mod progress;
 mod rss;
 
 use anyhow::Context;
