@@ -195,11 +195,7 @@ async fn faults_on_a_fifth_of_calls_never_duplicate_a_document() {
             h.seed(&plan("FaultA", date(2024, 5, 1), 4, 8)).await,
             h.seed(&plan("FaultB", date(2024, 5, 1), 4, 8)).await,
         ];
-        h.faults(json!({
-            "seed": 7, "rate429": 0.05, "rate500": 0.05, "rate500AfterCommit": 0.05,
-            "rateTimeout": 0.05, "timeoutMs": 2500, "timeoutAfterCommit": true
-        }))
-        .await;
+        // One setting: a second POST would replace the first before any call drew from it.
         h.faults(json!({"expireTokens": true, "rate429": 0.05, "rate500": 0.05, "rate500AfterCommit": 0.05,
             "rateTimeout": 0.05, "timeoutMs": 2500, "timeoutAfterCommit": true, "seed": 8}))
         .await;
@@ -232,6 +228,21 @@ async fn faults_on_a_fifth_of_calls_never_duplicate_a_document() {
             }
             h.worker.run_until_idle().await.unwrap();
         }
+        // Each kind of fault asked for was injected, so "nothing doubled" below means
+        // something; timeouts all come after the commit here.
+        let injected = h.injected().await;
+        for kind in [
+            "tooManyRequests",
+            "serverErrorBeforeCommit",
+            "serverErrorAfterCommit",
+            "timeoutAfterCommit",
+        ] {
+            assert!(
+                injected[kind].as_u64() > Some(0),
+                "{kind} never fired: {injected}"
+            );
+        }
+        assert_eq!(injected["timeoutBeforeCommit"], 0, "{injected}");
         h.faults(json!({})).await;
         // Whatever is left (a day that never got past its checks) runs fault-free now.
         h.clock.set(may(6));

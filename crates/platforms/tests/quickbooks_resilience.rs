@@ -33,6 +33,7 @@ async fn throttled_calls_are_backed_off_and_retried() {
         c.connector.write(d).await.unwrap();
     }
     qb::faults(&app, json!({"tenantId": us.realm})).await;
+    qb::assert_fired(&app, &["tooManyRequests"]).await;
     let waits = timer.sleeps();
     let backoff = [5, 10, 20, 40, 60].map(Duration::from_secs);
     assert!(
@@ -129,6 +130,7 @@ async fn a_server_error_after_commit_is_resolved_by_looking_up_the_key() {
     )
     .await;
     let w = c.connector.write(&invoice).await.unwrap();
+    qb::assert_fired(&app, &["serverErrorAfterCommit"]).await;
     assert_eq!(timer.sleeps().len(), 1, "one backoff, then found");
     assert_eq!(
         w.status.as_deref(),
@@ -277,6 +279,7 @@ async fn a_write_that_times_out_after_commit_is_found_not_written_again() {
     .await;
     let invoice = qb::invoice(&us, "USD", 2500);
     let w = c.connector.write(&invoice).await.unwrap();
+    qb::assert_fired(&app, &["timeoutAfterCommit"]).await;
     assert_eq!(timer.sleeps().len(), 1, "one backoff, then found");
     let books = qb::books(&app, &us).await;
     let found = qb::ours(&books, "Invoice", &invoice.key);

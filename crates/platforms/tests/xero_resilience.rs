@@ -27,6 +27,7 @@ async fn too_many_requests_are_waited_out_as_retry_after_says() {
     }
     app.faults(json!({})).await;
     app.faults(json!({"tenantId": tenant.id})).await;
+    app.assert_fired(&["tooManyRequests"]).await;
     let waits = timer.sleeps();
     assert!(
         waits.contains(&Duration::from_secs(1)),
@@ -108,6 +109,7 @@ async fn a_server_error_after_commit_is_resolved_by_looking_up_the_key() {
     app.faults(json!({"tenantId": tenant.id, "rate500AfterCommit": 1.0}))
         .await;
     let w = c.connector.write(&invoice).await.unwrap();
+    app.assert_fired(&["serverErrorAfterCommit"]).await;
     assert_eq!(timer.sleeps().len(), 1, "one backoff, then found");
     assert_eq!(
         w.status.as_deref(),
@@ -137,13 +139,20 @@ async fn random_server_errors_and_timeouts_still_leave_exactly_one_of_each() {
     app.faults(json!({"tenantId": tenant.id, "seed": 11, "rate500": 0.15,
         "rate500AfterCommit": 0.2, "rateTimeout": 0.1, "timeoutMs": 1000, "timeoutAfterCommit": true}))
         .await;
-    let docs: Vec<_> = (0..6)
+    // Enough writes for every kind asked for to be drawn at least once (checked below).
+    let docs: Vec<_> = (0..20)
         .map(|i| common::spend(&r, &format!("GBP/fees/{i}"), 200 + i))
         .collect();
     for d in &docs {
         c.write(d).await.unwrap();
     }
     app.faults(json!({"tenantId": tenant.id})).await;
+    app.assert_fired(&[
+        "serverErrorBeforeCommit",
+        "serverErrorAfterCommit",
+        "timeoutAfterCommit",
+    ])
+    .await;
     let books = app.books(&tenant).await;
     for d in &docs {
         assert_eq!(

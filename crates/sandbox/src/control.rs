@@ -171,6 +171,10 @@ pub fn routes(kind: PlatformKind) -> axum::Router<SandboxState> {
         )
         .route(
             "/_control/faults",
-            post(move |State(s): State<SandboxState>, b: Bytes| faults(s, kind, b)),
+            post(move |State(s): State<SandboxState>, b: Bytes| faults(s, kind, b)).get(
+                move |State(s): State<SandboxState>| async move {
+                    Json(json!({"injected": s.platform(kind).injected.snapshot()}))
+                },
+            ),
         )
 }

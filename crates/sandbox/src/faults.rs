@@ -11,6 +11,7 @@
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The body of `POST /{platform}/_control/faults` (all fields optional; posting replaces the
 /// previous settings of the same scope, so `{}` clears them).
@@ -69,6 +70,54 @@ pub enum Fault {
     ServerErrorAfterCommit,
     TimeoutBeforeCommit,
     TimeoutAfterCommit,
+}
+
+/// How many faults of each kind one platform's sandbox has injected since it started (never
+/// reset by new settings), so a fault test can prove its faults fired before it concludes
+/// anything from their absence of effect. `GET /{platform}/_control/faults` answers them.
+#[derive(Debug, Default)]
+pub struct FaultCounts {
+    too_many_requests: AtomicU64,
+    server_error_before_commit: AtomicU64,
+    server_error_after_commit: AtomicU64,
+    timeout_before_commit: AtomicU64,
+    timeout_after_commit: AtomicU64,
+}
+
+/// The counts at one moment, as the control route answers them.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultCountsSnapshot {
+    pub too_many_requests: u64,
+    pub server_error_before_commit: u64,
+    pub server_error_after_commit: u64,
+    pub timeout_before_commit: u64,
+    pub timeout_after_commit: u64,
+}
+
+impl FaultCounts {
+    pub fn record(&self, fault: Fault) {
+        let counter = match fault {
+            Fault::None => return,
+            Fault::TooManyRequests => &self.too_many_requests,
+            Fault::ServerErrorBeforeCommit => &self.server_error_before_commit,
+            Fault::ServerErrorAfterCommit => &self.server_error_after_commit,
+            Fault::TimeoutBeforeCommit => &self.timeout_before_commit,
+            Fault::TimeoutAfterCommit => &self.timeout_after_commit,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> FaultCountsSnapshot {
+        let read = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        FaultCountsSnapshot {
+            too_many_requests: read(&self.too_many_requests),
+            server_error_before_commit: read(&self.server_error_before_commit),
+            server_error_after_commit: read(&self.server_error_after_commit),
+            timeout_before_commit: read(&self.timeout_before_commit),
+            timeout_after_commit: read(&self.timeout_after_commit),
+        }
+    }
 }
 
 /// Settings plus their draw sequence.

@@ -72,6 +72,10 @@
 //!   `latencyMs` delays every call (inside the concurrency slot). `expireTokens` is one-shot:
 //!   every access token in scope expires now. Writes are all-or-nothing: a fault never
 //!   half-applies one.
+//! - `GET faults` → `{"injected": {"tooManyRequests", "serverErrorBeforeCommit",
+//!   "serverErrorAfterCommit", "timeoutBeforeCommit", "timeoutAfterCommit"}}`: how many of each
+//!   this platform has injected since the sandbox started (new settings do not reset them), so
+//!   a fault test can check its faults fired.
 //! - Extension: `PATCH tenants/{id}` with `{"lockDate": "YYYY-MM-DD" | null}` closes the period
 //!   up to that day (Xero's period lock date, QuickBooks' books close date).
 //!

@@ -111,6 +111,7 @@ where
             None => (Fault::None, 0, std::time::Duration::ZERO),
         }
     };
+    platform.injected.record(fault);
     if latency > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
     }

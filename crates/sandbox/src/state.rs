@@ -144,6 +144,8 @@ pub(crate) struct Platform {
     pub auth: Mutex<AuthStore>,
     /// Settings for tenants without their own.
     pub faults: Mutex<Option<Faults>>,
+    /// Every fault drawn on this platform, whichever settings drew it.
+    pub injected: crate::faults::FaultCounts,
 }
 
 impl Platform {
@@ -152,6 +154,7 @@ impl Platform {
             tenants: RwLock::new(HashMap::new()),
             auth: Mutex::new(AuthStore::default()),
             faults: Mutex::new(None),
+            injected: crate::faults::FaultCounts::default(),
         }
     }
 

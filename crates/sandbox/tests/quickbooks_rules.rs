@@ -267,6 +267,11 @@ async fn throttling_faults_and_isolation() {
     let b = run(3).await;
     assert_eq!(a, b);
     assert!(a.contains(&500) && a.contains(&200), "{a:?}");
+    // Both kinds were injected, and every 500 seen was one of them (two runs of the same draws).
+    let injected = app.injected("quickbooks").await;
+    let fives = a.iter().filter(|s| **s == 500).count();
+    assert_eq!(injected["serverErrorBeforeCommit"], 2 * fives, "{injected}");
+    assert!(injected["tooManyRequests"].as_u64() > Some(0), "{injected}");
     app.faults("quickbooks", json!({})).await;
     assert_eq!(app.qbo(&t, "GET", &path, None).await.0, 200);
 }

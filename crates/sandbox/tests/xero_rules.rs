@@ -402,6 +402,26 @@ async fn seeded_faults_are_reproducible_and_never_half_apply() {
         3
     );
 
+    // Every fault seen above was counted, once, under its own kind; none on the other platform.
+    assert_eq!(
+        app.injected("xero").await,
+        json!({
+            "tooManyRequests": 2 * count(429),
+            "serverErrorBeforeCommit": 2 * count(500) + 1,
+            "serverErrorAfterCommit": 1,
+            "timeoutBeforeCommit": 1,
+            "timeoutAfterCommit": 2,
+        })
+    );
+    assert!(
+        app.injected("quickbooks")
+            .await
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|n| n == 0)
+    );
+
     // Bad settings are refused.
     let r = app
         .http

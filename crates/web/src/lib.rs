@@ -17,7 +17,7 @@ pub mod wire;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use domain::PlatformKey;
 use error::ApiError;
 use pages::flow::{
@@ -111,170 +111,356 @@ impl AppState {
     }
 }
 
+/// One method on one path of the client API.
+pub struct ApiRoute {
+    pub method: &'static str,
+    /// The path template as the router has it (`{companyId}`, …).
+    pub path: &'static str,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+/// Every route of the client API (everything that needs a client's key, but the Sync Flow and
+/// Sync Health pages). Add a route here and nowhere else: the router is built from this list
+/// and the ownership test (`tests/ownership.rs`) fails until it visits the new entry with
+/// another client's key.
+pub const API_ROUTES: &[ApiRoute] = &[
+    ApiRoute {
+        method: "GET",
+        path: "/companies",
+        handler: || get(companies::list),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies",
+        handler: || post(companies::create),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}",
+        handler: || get(companies::get),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/companies/{companyId}",
+        handler: || put(companies::replace),
+    },
+    ApiRoute {
+        method: "PATCH",
+        path: "/companies/{companyId}",
+        handler: || patch(companies::update),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/companies/{companyId}",
+        handler: || delete(companies::delete),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/connections",
+        handler: || get(connections::list),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/connections",
+        handler: || post(connections::create),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/connections/{connectionId}",
+        handler: || get(connections::get),
+    },
+    ApiRoute {
+        method: "PATCH",
+        path: "/companies/{companyId}/connections/{connectionId}",
+        handler: || patch(connections::update),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/companies/{companyId}/connections/{connectionId}",
+        handler: || delete(connections::delete),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/companies/{companyId}/connections/{connectionId}/authorization",
+        handler: || put(connections::authorize),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/meta/companies",
+        handler: || get(companies::list),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/meta/companies/sync",
+        handler: || post(companies::create),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/meta/companies/{companyId}/connections",
+        handler: || get(connections::list),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/meta/companies/{companyId}/connections",
+        handler: || post(connections::create),
+    },
+    ApiRoute {
+        method: "PATCH",
+        path: "/meta/companies/{companyId}/connections/{connectionId}",
+        handler: || patch(connections::update),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/data/companies/{companyId}/sync/{dataType}",
+        handler: || post(push::push_sales),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/data/{dataType}",
+        handler: || post(push::post_records),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/companies/{companyId}/data/{dataType}",
+        handler: || put(push::put_records),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/meta/companies/{companyId}/pull/history/{datasetId}",
+        handler: || get(push::status),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/dataStatus",
+        handler: || get(accounting_data::data_status),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/data/all",
+        handler: || post(accounting_data::refresh_all),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/data/queue/{dataType}",
+        handler: || post(accounting_data::refresh_type),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/data/history/{datasetId}",
+        handler: || get(accounting_data::pull_operation_status),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/data/accounts",
+        handler: || get(accounting_data::accounts),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/data/accounts/{accountId}",
+        handler: || get(accounting_data::account),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/data/info",
+        handler: || get(accounting_data::info),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/connections/{connectionId}/push/{dataType}",
+        handler: || post(accounting_push::push),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/reference-data",
+        handler: || get(reference_data::get),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/companies/{companyId}/reference-data",
+        handler: || put(reference_data::put),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/sync/commerce/latest",
+        handler: || post(syncs::latest),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/meta/companies/{companyId}/sync/commerce/historic",
+        handler: || post(syncs::historic),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/meta/companies/{companyId}/sync/commerce/status",
+        handler: || get(syncs::status),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/sync/commerce/syncs/list/status",
+        handler: || get(syncs::list),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/sync/commerce/syncs/{syncId}/status",
+        handler: || get(syncs::sync_status),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/sync/commerce/syncs/{syncId}/retry",
+        handler: || post(syncs::retry),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/push",
+        handler: || get(push_items::list),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/companies/{companyId}/push/{pushOperationKey}",
+        handler: || get(push_items::get),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/push/{pushOperationKey}/retry",
+        handler: || post(push_items::retry),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/companies/{companyId}/sync/commerce/preview",
+        handler: || post(preview::preview),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/config/companies/{companyId}/sync/commerce",
+        handler: || get(configuration::get),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/config/companies/{companyId}/sync/commerce",
+        handler: || post(configuration::set),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/clients/{clientId}/config/ui/accounts/platform/{platformKey}",
+        handler: || get(visible_accounts::get),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/sync/commerce/config/ui/accounts/platform/{platformKey}",
+        handler: || post(visible_accounts::set),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/clients/{clientId}/config/redirect-origins",
+        handler: || get(redirect_origins::get),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/clients/{clientId}/config/redirect-origins",
+        handler: || put(redirect_origins::set),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/config/integrations",
+        handler: || get(integrations::list),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/config/integrations/{platformKey}/branding",
+        handler: || get(integrations::branding),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/config/sync/commerce/{commerceKey}/{accountingKey}/start",
+        handler: || get(flow_start::url_with_platform),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/config/sync/commerce/{commerceKey}/start",
+        handler: || get(flow_start::url_choosing_platform),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/sync/commerce/config/ui/text",
+        handler: || get(ui_text::get),
+    },
+    ApiRoute {
+        method: "PATCH",
+        path: "/sync/commerce/config/ui/text",
+        handler: || patch(ui_text::patch),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/clients/{clientId}/config/ui/branding",
+        handler: || get(ui_branding::get),
+    },
+    ApiRoute {
+        method: "PUT",
+        path: "/clients/{clientId}/config/ui/branding",
+        handler: || put(ui_branding::set),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/webhooks/endpoints",
+        handler: || get(webhooks::list),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/webhooks/endpoints",
+        handler: || post(webhooks::create),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/webhooks/endpoints/{endpointId}",
+        handler: || get(webhooks::get),
+    },
+    ApiRoute {
+        method: "PATCH",
+        path: "/webhooks/endpoints/{endpointId}",
+        handler: || patch(webhooks::update),
+    },
+    ApiRoute {
+        method: "DELETE",
+        path: "/webhooks/endpoints/{endpointId}",
+        handler: || delete(webhooks::delete),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/webhooks/endpoints/{endpointId}/rotate-secret",
+        handler: || post(webhooks::rotate_secret),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/webhooks/deliveries",
+        handler: || get(webhooks::deliveries),
+    },
+    ApiRoute {
+        method: "GET",
+        path: "/webhooks/deliveries/{deliveryId}",
+        handler: || get(webhooks::delivery),
+    },
+    ApiRoute {
+        method: "POST",
+        path: "/webhooks/deliveries/{deliveryId}/redeliver",
+        handler: || post(webhooks::redeliver),
+    },
+];
+
 /// The whole API.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/companies", get(companies::list).post(companies::create))
-        .route(
-            "/companies/{companyId}",
-            get(companies::get)
-                .put(companies::replace)
-                .patch(companies::update)
-                .delete(companies::delete),
-        )
-        .route(
-            "/companies/{companyId}/connections",
-            get(connections::list).post(connections::create),
-        )
-        .route(
-            "/companies/{companyId}/connections/{connectionId}",
-            get(connections::get)
-                .patch(connections::update)
-                .delete(connections::delete),
-        )
-        .route(
-            "/companies/{companyId}/connections/{connectionId}/authorization",
-            put(connections::authorize),
-        )
-        // v1 aliases, kept for clients written against the older API.
-        .route("/meta/companies", get(companies::list))
-        .route("/meta/companies/sync", post(companies::create))
-        .route(
-            "/meta/companies/{companyId}/connections",
-            get(connections::list).post(connections::create),
-        )
-        .route(
-            "/meta/companies/{companyId}/connections/{connectionId}",
-            patch(connections::update),
-        )
-        .route(
-            "/data/companies/{companyId}/sync/{dataType}",
-            post(push::push_sales),
-        )
-        .route(
-            "/companies/{companyId}/data/{dataType}",
-            post(push::post_records).put(push::put_records),
-        )
-        .route(
-            "/meta/companies/{companyId}/pull/history/{datasetId}",
-            get(push::status),
-        )
-        .route(
-            "/companies/{companyId}/dataStatus",
-            get(accounting_data::data_status),
-        )
-        .route(
-            "/companies/{companyId}/data/all",
-            post(accounting_data::refresh_all),
-        )
-        .route(
-            "/companies/{companyId}/data/queue/{dataType}",
-            post(accounting_data::refresh_type),
-        )
-        .route(
-            "/companies/{companyId}/data/history/{datasetId}",
-            get(accounting_data::pull_operation_status),
-        )
-        .route(
-            "/companies/{companyId}/data/accounts",
-            get(accounting_data::accounts),
-        )
-        .route(
-            "/companies/{companyId}/data/accounts/{accountId}",
-            get(accounting_data::account),
-        )
-        .route(
-            "/companies/{companyId}/data/info",
-            get(accounting_data::info),
-        )
-        .route(
-            "/companies/{companyId}/connections/{connectionId}/push/{dataType}",
-            post(accounting_push::push),
-        )
-        .route(
-            "/companies/{companyId}/reference-data",
-            get(reference_data::get).put(reference_data::put),
-        )
-        .route(
-            "/companies/{companyId}/sync/commerce/latest",
-            post(syncs::latest),
-        )
-        .route(
-            "/meta/companies/{companyId}/sync/commerce/historic",
-            post(syncs::historic),
-        )
-        .route(
-            "/meta/companies/{companyId}/sync/commerce/status",
-            get(syncs::status),
-        )
-        .route(
-            "/companies/{companyId}/sync/commerce/syncs/list/status",
-            get(syncs::list),
-        )
-        .route(
-            "/companies/{companyId}/sync/commerce/syncs/{syncId}/status",
-            get(syncs::sync_status),
-        )
-        .route(
-            "/companies/{companyId}/sync/commerce/syncs/{syncId}/retry",
-            post(syncs::retry),
-        )
-        .route("/companies/{companyId}/push", get(push_items::list))
-        .route(
-            "/companies/{companyId}/push/{pushOperationKey}",
-            get(push_items::get),
-        )
-        .route(
-            "/companies/{companyId}/push/{pushOperationKey}/retry",
-            post(push_items::retry),
-        )
-        .route(
-            "/companies/{companyId}/sync/commerce/preview",
-            post(preview::preview),
-        )
-        .route(
-            "/config/companies/{companyId}/sync/commerce",
-            get(configuration::get).post(configuration::set),
-        )
-        .route(
-            "/clients/{clientId}/config/ui/accounts/platform/{platformKey}",
-            get(visible_accounts::get),
-        )
-        .route(
-            "/sync/commerce/config/ui/accounts/platform/{platformKey}",
-            post(visible_accounts::set),
-        )
-        .route(
-            "/clients/{clientId}/config/redirect-origins",
-            get(redirect_origins::get).put(redirect_origins::set),
-        )
-        .route("/config/integrations", get(integrations::list))
-        .route(
-            "/config/integrations/{platformKey}/branding",
-            get(integrations::branding),
-        )
+    let mut api = Router::new();
+    // The client API: every route from the one table the ownership test walks.
+    for route in API_ROUTES {
+        api = api.route(route.path, (route.handler)());
+    }
+    // Public routes and the Sync Flow pages, which answer without a client's key.
+    let api = api
         .route("/static/logos/{file}", get(integrations::logo))
         .route(
             "/sync-flow/companies/{companyId}/connections/{connectionId}/start",
             get(link::start),
         )
         .route("/oauth/callback", get(link::callback))
-        .route(
-            "/config/sync/commerce/{commerceKey}/{accountingKey}/start",
-            get(flow_start::url_with_platform),
-        )
-        .route(
-            "/config/sync/commerce/{commerceKey}/start",
-            get(flow_start::url_choosing_platform),
-        )
-        .route(
-            "/sync/commerce/config/ui/text",
-            get(ui_text::get).patch(ui_text::patch),
-        )
-        .route(
-            "/clients/{clientId}/config/ui/branding",
-            get(ui_branding::get).put(ui_branding::set),
-        )
         .route("/assets/pages.css", get(pages::assets::stylesheet))
         .route("/assets/pages.js", get(pages::assets::script))
         .route("/sync-flow/start", get(flow_start::redeem_page))
@@ -310,26 +496,6 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/sync-flow/companies/{companyId}/{stage}",
             get(flow_mapping::stage_page).post(flow_mapping::stage_submit),
-        )
-        .route(
-            "/webhooks/endpoints",
-            get(webhooks::list).post(webhooks::create),
-        )
-        .route(
-            "/webhooks/endpoints/{endpointId}",
-            get(webhooks::get)
-                .patch(webhooks::update)
-                .delete(webhooks::delete),
-        )
-        .route(
-            "/webhooks/endpoints/{endpointId}/rotate-secret",
-            post(webhooks::rotate_secret),
-        )
-        .route("/webhooks/deliveries", get(webhooks::deliveries))
-        .route("/webhooks/deliveries/{deliveryId}", get(webhooks::delivery))
-        .route(
-            "/webhooks/deliveries/{deliveryId}/redeliver",
-            post(webhooks::redeliver),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -131,6 +131,15 @@ impl Harness {
         assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     }
 
+    /// How many faults of each kind the Xero sandbox has injected so far.
+    pub async fn injected(&self) -> Value {
+        let r = reqwest::get(format!("{}/sandbox/xero/_control/faults", self.base))
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        r.json::<Value>().await.unwrap()["injected"].clone()
+    }
+
     /// Status codes of the company's syncs, oldest first.
     pub async fn codes(&self, company: CompanyId) -> Vec<u16> {
         let mut syncs = self.store.syncs(company, 0, 1000).await.unwrap();

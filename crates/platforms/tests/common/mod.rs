@@ -69,6 +69,25 @@ impl App {
         self.post("/xero/_control/faults", body).await;
     }
 
+    /// Asserts the Xero sandbox injected each of `kinds` at least once, so a test's
+    /// conclusions rest on faults that really happened.
+    pub async fn assert_fired(&self, kinds: &[&str]) {
+        let r = self
+            .http
+            .get(format!("{}/xero/_control/faults", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let injected = r.json::<Value>().await.unwrap()["injected"].clone();
+        for kind in kinds {
+            assert!(
+                injected[*kind].as_u64() > Some(0),
+                "{kind} never fired: {injected}"
+            );
+        }
+    }
+
     pub async fn lock(&self, tenant: &Tenant, date: &str) {
         let r = self
             .http

@@ -61,6 +61,25 @@ pub async fn faults(app: &App, body: Value) {
     app.post("/quickbooks/_control/faults", body).await;
 }
 
+/// Asserts the QuickBooks sandbox injected each of `kinds` at least once, so a test's
+/// conclusions rest on faults that really happened.
+pub async fn assert_fired(app: &App, kinds: &[&str]) {
+    let r = app
+        .http
+        .get(format!("{}/quickbooks/_control/faults", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let injected = r.json::<Value>().await.unwrap()["injected"].clone();
+    for kind in kinds {
+        assert!(
+            injected[*kind].as_u64() > Some(0),
+            "{kind} never fired: {injected}"
+        );
+    }
+}
+
 pub async fn lock(app: &App, c: &Company, date: &str) {
     let r = app
         .http

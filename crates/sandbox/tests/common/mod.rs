@@ -83,6 +83,18 @@ impl App {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
 
+    /// How many faults of each kind `platform` has injected so far.
+    pub async fn injected(&self, platform: &str) -> Value {
+        let r = self
+            .http
+            .get(format!("{}/{platform}/_control/faults", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<Value>().await.unwrap()["injected"].clone()
+    }
+
     pub async fn lock(&self, platform: &str, id: &str, date: &str) {
         let r = self
             .http
