@@ -90,6 +90,19 @@ impl Connectors {
         }
     }
 
+    /// Whether `platform` is reached through our sandboxes rather than the real service (its
+    /// documents are then looked at on the sandbox's books pages).
+    pub fn sandboxed(&self, platform: PlatformKey) -> bool {
+        let base = match platform {
+            PlatformKey::Xero => self.settings.xero.as_ref().map(|c| c.api_base.as_str()),
+            PlatformKey::QuickBooksOnline => {
+                self.settings.quickbooks.as_ref().map(|c| c.api_base.as_str())
+            }
+            _ => None,
+        };
+        base.is_some_and(|b| b.contains("/sandbox/"))
+    }
+
     /// The connector of a linked accounting connection.
     pub async fn connector(
         &self,

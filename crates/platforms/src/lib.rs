@@ -11,6 +11,7 @@
 pub mod authorize;
 pub mod connector_config;
 pub mod credentials;
+pub mod document_links;
 pub mod error;
 pub mod hledger;
 mod known_ids;

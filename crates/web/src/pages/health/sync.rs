@@ -44,6 +44,36 @@ async fn job_pending(state: &AppState, sync: &SyncRun) -> bool {
         .any(|job| job.sync_id == sync.id)
 }
 
+/// Where support opens a written document: the platform's own page, or, when the service
+/// writes to its sandboxes, the sandbox's books page of the tenant.
+async fn document_links(
+    state: &AppState,
+    client: domain::ClientId,
+    connections: &[Connection],
+    company: domain::CompanyId,
+) -> impl Fn(&str, &str) -> Option<String> {
+    let platform = engine::connectors::live_accounting(connections).map(|c| c.platform_key);
+    let sandbox_books = match platform {
+        Some(p) if state.connectors.sandboxed(p) => {
+            let tenant = state
+                .store
+                .reference_data(client, company)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|r| r.data.company.platform_ref);
+            let name = if p == PlatformKey::Xero { "xero" } else { "quickbooks" };
+            tenant.map(|t| format!("/sandbox/{name}/_control/tenants/{t}/books.html"))
+        }
+        _ => None,
+    };
+    move |kind: &str, id: &str| match (&sandbox_books, platform) {
+        (Some(page), _) => Some(page.clone()),
+        (None, Some(p)) => platforms::document_links::document_url(p, kind, id),
+        (None, None) => None,
+    }
+}
+
 fn platform(connections: &[Connection], commerce: bool) -> String {
     connections
         .iter()
@@ -102,6 +132,7 @@ pub async fn page(
         .iter()
         .filter(|i| i.result.status == PushStatus::Success)
         .count();
+    let document_link = document_links(&state, client, &connections, sync.company_id).await;
     let title = format!("Sync of {}", company.name.as_str());
     let content = html! {
         p.breadcrumb { a href={ "/health/companies/" (company.id) } { (company.name.as_str()) } " › sync" }
@@ -162,7 +193,12 @@ pub async fn page(
                             td { (item.kind) br; span.hint.inline { (item.document_key) } }
                             td class={ "item-" (item.result.status.as_str()) } { (item.result.status.as_str()) }
                             td {
-                                @if let Some(id) = &item.result.platform_id { code { (id) } }
+                                @if let Some(id) = &item.result.platform_id {
+                                    @match document_link(&item.kind, id) {
+                                        Some(href) => { a href=(href) rel="noopener" { code { (id) } } }
+                                        None => { code { (id) } }
+                                    }
+                                }
                                 @if let Some(n) = &item.result.platform_number { br; "No. " (n) }
                             }
                             td {
