@@ -298,7 +298,9 @@ async fn support_finds_a_failed_sync_fixes_its_cause_and_retries_it() {
     let done = page(&b).await;
     assert!(!done.contains("Retry the"), "nothing left to retry");
     assert!(
-        done.contains(&format!("/sandbox/xero/_control/tenants/{tenant}/books.html")),
+        done.contains(&format!(
+            "/sandbox/xero/_control/tenants/{tenant}/books.html"
+        )),
         "each written document links to where it can be seen: {done}"
     );
     b.assert_accessible("a retried sync").await;

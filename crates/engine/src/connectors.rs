@@ -95,9 +95,11 @@ impl Connectors {
     pub fn sandboxed(&self, platform: PlatformKey) -> bool {
         let base = match platform {
             PlatformKey::Xero => self.settings.xero.as_ref().map(|c| c.api_base.as_str()),
-            PlatformKey::QuickBooksOnline => {
-                self.settings.quickbooks.as_ref().map(|c| c.api_base.as_str())
-            }
+            PlatformKey::QuickBooksOnline => self
+                .settings
+                .quickbooks
+                .as_ref()
+                .map(|c| c.api_base.as_str()),
             _ => None,
         };
         base.is_some_and(|b| b.contains("/sandbox/"))

@@ -10,9 +10,13 @@ pub fn document_url(platform: PlatformKey, kind: &str, id: &str) -> Option<Strin
     let page = match platform {
         PlatformKey::Xero => match kind {
             "invoice" => "https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=",
-            "creditNote" => "https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID=",
+            "creditNote" => {
+                "https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID="
+            }
             "bill" => "https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=",
-            "billCreditNote" => "https://go.xero.com/AccountsPayable/ViewCreditNote.aspx?creditNoteID=",
+            "billCreditNote" => {
+                "https://go.xero.com/AccountsPayable/ViewCreditNote.aspx?creditNoteID="
+            }
             "bankTransaction" => "https://go.xero.com/Bank/ViewTransaction.aspx?bankTransactionID=",
             "transfer" => "https://go.xero.com/Bank/ViewTransfer.aspx?bankTransferID=",
             "journalEntry" => "https://go.xero.com/Journal/View.aspx?invoiceID=",
@@ -52,7 +56,14 @@ mod tests {
             Some("https://app.qbo.intuit.com/app/journal?txnId=145")
         );
         assert_eq!(document_url(PlatformKey::Xero, "payment", "p"), None);
-        assert_eq!(document_url(PlatformKey::Hledger, "journalEntry", "x"), None);
-        assert!(document_url(PlatformKey::Xero, "invoice", "a&b=c").unwrap().ends_with("a%26b%3Dc"));
+        assert_eq!(
+            document_url(PlatformKey::Hledger, "journalEntry", "x"),
+            None
+        );
+        assert!(
+            document_url(PlatformKey::Xero, "invoice", "a&b=c")
+                .unwrap()
+                .ends_with("a%26b%3Dc")
+        );
     }
 }

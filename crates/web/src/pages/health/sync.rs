@@ -62,7 +62,11 @@ async fn document_links(
                 .ok()
                 .flatten()
                 .and_then(|r| r.data.company.platform_ref);
-            let name = if p == PlatformKey::Xero { "xero" } else { "quickbooks" };
+            let name = if p == PlatformKey::Xero {
+                "xero"
+            } else {
+                "quickbooks"
+            };
             tenant.map(|t| format!("/sandbox/{name}/_control/tenants/{t}/books.html"))
         }
         _ => None,
