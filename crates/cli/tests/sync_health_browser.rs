@@ -6,7 +6,7 @@
 
 mod journey_support;
 
-use fantoccini::Locator;
+use journey_support::browser::{fill, go, page, shot};
 use journey_support::flow::{
     Choices, choose, company_with, consent, offered, push_week, sync_week,
 };
@@ -15,68 +15,12 @@ use journey_support::week::{ZONE, week};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use testkit::browser::{Browser, DESKTOP, PHONE};
 
 const EMAIL: &str = "support@corner-cafe.example";
 const PASSWORD: &str = "a long support password";
-
-/// Where screenshots go: `docs/screenshots` when `COMMERCE_SYNC_SCREENSHOTS` is set (to
-/// refresh the docs), else a scratch folder so a test run leaves the checkout as it was.
-fn shot(name: &str) -> PathBuf {
-    match std::env::var_os("COMMERCE_SYNC_SCREENSHOTS") {
-        Some(_) => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/screenshots")
-            .join(name),
-        None => std::env::temp_dir()
-            .join("commerce-sync-screenshots")
-            .join(name),
-    }
-}
-
-async fn page(b: &Browser) -> String {
-    b.client.source().await.unwrap()
-}
-
-/// Clicks what leads to another page, and waits until that page has loaded.
-async fn go(b: &Browser, css: &str) {
-    b.client
-        .execute("window.__leaving = true", vec![])
-        .await
-        .unwrap();
-    match b
-        .client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(css))
-        .await
-    {
-        Ok(element) => element.click().await.unwrap(),
-        Err(e) => panic!("no {css} on the page: {e}\n{}", page(b).await),
-    }
-    for _ in 0..300 {
-        let arrived = b
-            .client
-            .execute(
-                "return window.__leaving === undefined && document.readyState === 'complete'",
-                vec![],
-            )
-            .await;
-        if matches!(arrived, Ok(Value::Bool(true))) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("clicking {css} led nowhere:\n{}", page(b).await);
-}
-
-async fn fill(b: &Browser, css: &str, text: &str) {
-    let field = b.client.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
 
 /// `support-users create` beside the running server, password from standard input.
 fn create_support_user(server: &Server) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod books;
+pub mod browser;
 pub mod flow;
 pub mod server;
 pub mod week;
