@@ -103,7 +103,8 @@ impl Owned {
         path
     }
 
-    /// A's ids and data absent from the path B sent that show in `body`.
+    /// A's ids and data absent from the path and query B sent that show in `body` (an id B
+    /// sent may be named back in the refusal: that tells B nothing).
     fn leaked(&self, path: &str, body: &str) -> Vec<String> {
         self.ids
             .iter()
@@ -284,7 +285,7 @@ async fn another_clients_key_reaches_nothing_on_any_route() {
             let response = request.send().await.expect("the server answers");
             let status = response.status();
             let body = response.text().await.unwrap();
-            let leaked = a.leaked(&path, &body);
+            let leaked = a.leaked(&format!("{path}{query}"), &body);
             if !leaked.is_empty() {
                 reached.push(format!(
                     "{} {}: holds A's {leaked:?}: {body}",
