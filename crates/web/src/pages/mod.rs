@@ -9,6 +9,7 @@ pub mod branding;
 pub mod flow;
 pub mod health;
 pub mod layout;
+pub mod secrets;
 pub mod session;
 pub mod support_session;
 pub mod text;

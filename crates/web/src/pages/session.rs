@@ -5,15 +5,13 @@
 use crate::AppState;
 use crate::auth::hash_key;
 use axum::http::{HeaderMap, HeaderValue, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::{ClientId, CompanyId};
 use jiff::{SignedDuration, Timestamp};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use store::PageSession;
 
+use super::secrets::token;
 use super::text::Locale;
 
 pub const COOKIE: &str = "cs_flow";
@@ -66,20 +64,8 @@ impl FlowSession {
 
     /// Whether a form's `csrf` field is this session's token.
     pub fn csrf_ok(&self, sent: Option<&str>) -> bool {
-        sent.is_some_and(|s| {
-            s.len() == self.data.csrf.len()
-                && s.bytes()
-                    .zip(self.data.csrf.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0
-        })
+        super::secrets::same(sent, &self.data.csrf)
     }
-}
-
-fn token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Starts a session for `company`; answers the `Set-Cookie` value.

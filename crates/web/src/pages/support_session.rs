@@ -9,15 +9,13 @@
 use crate::AppState;
 use crate::auth::hash_key;
 use axum::http::{HeaderMap, HeaderValue};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::ClientId;
 use jiff::{SignedDuration, Timestamp};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use store::PageSession;
 use uuid::Uuid;
 
+pub use super::secrets::{same, token};
 use super::session::cookie;
 
 pub const COOKIE: &str = "cs_support";
@@ -66,25 +64,6 @@ impl SupportSession {
     pub fn csrf_ok(&self, sent: Option<&str>) -> bool {
         same(sent, &self.data.csrf)
     }
-}
-
-/// Compares in constant time, so the token cannot be guessed a character at a time.
-pub fn same(sent: Option<&str>, expected: &str) -> bool {
-    sent.is_some_and(|s| {
-        !expected.is_empty()
-            && s.len() == expected.len()
-            && s.bytes()
-                .zip(expected.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    })
-}
-
-/// 32 random bytes, URL-safe.
-pub fn token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn secure(state: &AppState) -> &'static str {

@@ -298,11 +298,8 @@ pub async fn enable(
         Ok(company) => company,
         Err(refused) => return refused,
     };
-    if !ctx
-        .session
-        .csrf_ok(form.as_ref().ok().and_then(|f| f.csrf.as_deref()))
-    {
-        return ctx.form_expired();
+    if let Some(refused) = ctx.refuse_form(&form) {
+        return refused;
     }
     let (client, id) = (ctx.client(), company.id);
     let to = format!("/health/companies/{id}");
@@ -340,11 +337,8 @@ pub async fn redeliver(
         Ok(delivery) => delivery,
         Err(refused) => return refused,
     };
-    if !ctx
-        .session
-        .csrf_ok(form.as_ref().ok().and_then(|f| f.csrf.as_deref()))
-    {
-        return ctx.form_expired();
+    if let Some(refused) = ctx.refuse_form(&form) {
+        return refused;
     }
     let to = delivery.event.company_id.map_or_else(
         || "/health".to_owned(),

@@ -215,6 +215,16 @@ impl Ctx {
         )
     }
 
+    /// The refusal for an action form that does not carry this session's token (or cannot
+    /// be read), `None` when it does.
+    pub fn refuse_form(
+        &self,
+        form: &Result<axum::Form<ActionForm>, axum::extract::rejection::FormRejection>,
+    ) -> Option<Response> {
+        let sent = form.as_ref().ok().and_then(|f| f.csrf.as_deref());
+        (!self.session.csrf_ok(sent)).then(|| self.form_expired())
+    }
+
     /// 403 for a form without this session's token.
     pub fn form_expired(&self) -> Response {
         message_page(

@@ -358,11 +358,8 @@ pub async fn retry(
         Ok(sync) => sync,
         Err(refused) => return refused,
     };
-    if !ctx
-        .session
-        .csrf_ok(form.as_ref().ok().and_then(|f| f.csrf.as_deref()))
-    {
-        return ctx.form_expired();
+    if let Some(refused) = ctx.refuse_form(&form) {
+        return refused;
     }
     let to = format!("/health/syncs/{}", sync.id);
     let notice = match retry_sync(&state, &sync).await {
