@@ -103,27 +103,7 @@ async fn xero_journey(database_url: Option<&str>) {
     doc = offered(&server, &company).await;
 
     // Chosen by name from what is offered, as a merchant would.
-    let xero = Choices {
-        accounts: &[
-            ("sales", "sales", "Sales"),
-            ("sales", "refund", "Sales Refunds"),
-            ("sales", "gratuity", "Gratuities Payable"),
-            ("payments", "card", "Card Clearing"),
-            ("payments", "cash", "Cash Takings"),
-            ("payments", "paypal", "PayPal"),
-            ("payments", "payout", "Business Bank Account"),
-            ("fees", "paymentFee", "Payment Processing Fees"),
-        ],
-        tax_rates: &[
-            ("20", "20% (VAT on Income)"),
-            ("5", "5% (VAT on Income)"),
-            ("0", "Zero Rated Income"),
-        ],
-        customer: Some("Commerce Sales"),
-        supplier: Some("Stripe Payments UK"),
-        zero_rate: Some("Zero Rated Income"),
-    };
-    choose(&mut doc, &xero, ZONE);
+    choose(&mut doc, &XERO_GB, ZONE);
 
     // What Xero would refuse is refused now, next to the field: an expense account cannot
     // take payments.

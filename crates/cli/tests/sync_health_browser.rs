@@ -8,7 +8,7 @@ mod journey_support;
 
 use journey_support::browser::{fill, go, page, shot};
 use journey_support::flow::{
-    Choices, choose, company_with, consent, offered, push_week, sync_week,
+    XERO_GB, choose, company_with, consent, offered, push_week, sync_week,
 };
 use journey_support::server::Server;
 use journey_support::week::{ZONE, week};
@@ -76,27 +76,7 @@ async fn xero_merchant(server: &Server) -> (String, String) {
         )
         .await;
     let mut doc = offered(server, &company).await;
-    let xero = Choices {
-        accounts: &[
-            ("sales", "sales", "Sales"),
-            ("sales", "refund", "Sales Refunds"),
-            ("sales", "gratuity", "Gratuities Payable"),
-            ("payments", "card", "Card Clearing"),
-            ("payments", "cash", "Cash Takings"),
-            ("payments", "paypal", "PayPal"),
-            ("payments", "payout", "Business Bank Account"),
-            ("fees", "paymentFee", "Payment Processing Fees"),
-        ],
-        tax_rates: &[
-            ("20", "20% (VAT on Income)"),
-            ("5", "5% (VAT on Income)"),
-            ("0", "Zero Rated Income"),
-        ],
-        customer: Some("Commerce Sales"),
-        supplier: Some("Stripe Payments UK"),
-        zero_rate: Some("Zero Rated Income"),
-    };
-    choose(&mut doc, &xero, ZONE);
+    choose(&mut doc, &XERO_GB, ZONE);
     server
         .ok(
             Method::POST,

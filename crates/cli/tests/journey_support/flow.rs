@@ -192,6 +192,29 @@ pub struct Choices<'a> {
     pub zero_rate: Option<&'a str>,
 }
 
+/// A GB merchant's choices in the Xero sandbox's demo books, once the journey has made the
+/// PayPal account, the "Commerce Sales" customer and the "Stripe Payments UK" supplier.
+pub const XERO_GB: Choices<'static> = Choices {
+    accounts: &[
+        ("sales", "sales", "Sales"),
+        ("sales", "refund", "Sales Refunds"),
+        ("sales", "gratuity", "Gratuities Payable"),
+        ("payments", "card", "Card Clearing"),
+        ("payments", "cash", "Cash Takings"),
+        ("payments", "paypal", "PayPal"),
+        ("payments", "payout", "Business Bank Account"),
+        ("fees", "paymentFee", "Payment Processing Fees"),
+    ],
+    tax_rates: &[
+        ("20", "20% (VAT on Income)"),
+        ("5", "5% (VAT on Income)"),
+        ("0", "Zero Rated Income"),
+    ],
+    customer: Some("Commerce Sales"),
+    supplier: Some("Stripe Payments UK"),
+    zero_rate: Some("Zero Rated Income"),
+};
+
 /// Makes every choice in `doc` by name, as a merchant would, then turns syncing on.
 pub fn choose(doc: &mut Value, choices: &Choices, zone: &str) {
     for (section, key, name) in choices.accounts {
